@@ -1,0 +1,40 @@
+# Quick start: `make demo` runs the main demo, `make test` runs the whole test suite.
+# Each creates .venv on first use and installs what it needs once (stamp files
+# record what was installed; they are redone only when pyproject.toml changes).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test lint typecheck bench clean
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.examples: $(VENV)/.created pyproject.toml
+	$(PY) -m pip install --quiet -e ".[examples]"
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.created pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.examples
+
+demo: $(VENV)/.examples
+	$(PY) examples/demo.py
+
+test: $(VENV)/.dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(VENV)/bin/mypy
+
+bench: $(VENV)/.dev
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) out

@@ -1,0 +1,262 @@
+"""Walking the recorded graph backwards: topological order, backward, gradients.
+
+The order is built with an explicit stack (no recursion), so a chain of a
+million operations backpropagates under Python's default recursion limit.
+Gradients are routed in one loop: each node's rule gives one gradient per
+input, which `_fit` sums back to the input's shape and dtype (the engine's
+single unbroadcast) before adding it to that input's running total.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+import autograd.value as _v
+from autograd.ops.elementwise import astype
+from autograd.ops.shape import sum_to
+from autograd.value import Value, as_data, shape_of
+
+
+class no_grad(contextlib.ContextDecorator):
+    """Context manager and decorator under which no operation is recorded."""
+
+    _enabled = False
+
+    def __enter__(self) -> None:
+        self._prev = _v._GRAD_ENABLED
+        _v._GRAD_ENABLED = self._enabled
+
+    def __exit__(self, *exc: object) -> None:
+        _v._GRAD_ENABLED = self._prev
+
+
+class enable_grad(no_grad):
+    """Context manager and decorator that turns recording back on inside no_grad."""
+
+    _enabled = True
+
+
+def is_grad_enabled() -> bool:
+    return _v._GRAD_ENABLED
+
+
+def toposort(root: Value) -> list[Value]:
+    """Nodes that need a gradient, each after every node computed from it.
+
+    Iterative depth-first search: a node is emitted once all its inputs are
+    (post-order), and the list is reversed so the root comes first.
+    """
+    order: list[Value] = []
+    seen = {id(root)}
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        stack.append((node, True))
+        for p in node._parents:
+            if isinstance(p, Value) and p.requires_grad and id(p) not in seen:
+                seen.add(id(p))
+                stack.append((p, False))
+    order.reverse()
+    return order
+
+
+def _fit(g: Any, target: Value) -> Any:
+    """Sum a gradient back to `target`'s shape and give it target's dtype."""
+    d = target._data
+    if type(d) is float:
+        gd = g._data if isinstance(g, Value) else g
+        if type(gd) is not float:
+            g = sum_to(g, shape=None)
+        return g
+    gshape = shape_of(g)
+    if gshape != d.shape:
+        g = sum_to(g, shape=d.shape)
+    gdtype = g.dtype if isinstance(g, Value | np.ndarray | np.generic) else np.dtype(np.float64)
+    if gdtype != d.dtype:
+        g = astype(g, dtype=d.dtype)
+    return g
+
+
+class GraphReleasedError(RuntimeError):
+    """Backward through a graph whose first backward did not retain it."""
+
+
+def _released_error(node: Value) -> GraphReleasedError:
+    return GraphReleasedError(
+        f"backward: the graph through this '{node.op}' node was already used by a "
+        "backward pass and released; pass retain_graph=True to the first backward "
+        "to backpropagate through it again"
+    )
+
+
+def _seed(root: Value, grad: Any, who: str) -> Any:
+    """The gradient that starts backward: 1 for a scalar, else the one given."""
+    d = root._data
+    if grad is None:
+        if type(d) is float:
+            return 1.0
+        if d.size != 1:
+            raise ValueError(
+                f"{who}: output has shape {d.shape}; backward without a gradient works "
+                "only for a scalar output, so pass grad= (an array of that shape) or "
+                "reduce the output first (for example .sum() or .mean())"
+            )
+        return np.ones_like(d)
+    if isinstance(grad, Value):
+        gshape = grad.shape
+    else:
+        grad = as_data(grad, "grad")
+        gshape = shape_of(grad)
+    if gshape != shape_of(d):
+        raise ValueError(
+            f"{who}: grad has shape {gshape} but the output has shape {shape_of(d)}"
+        )
+    return grad if isinstance(grad, Value) else _fit(grad, root)
+
+
+def _check_unchanged(node: Value, p: Value) -> None:
+    if p._stamp > node._stamp:
+        raise RuntimeError(
+            f"backward: an input of this '{node.op}' node (shape {p.shape}) had its "
+            ".data assigned after the node was computed, so its gradient would be "
+            "wrong; recompute the forward pass after changing data"
+        )
+
+
+def _propagate(
+    root: Value,
+    seed: Any,
+    retain_graph: bool,
+    create_graph: bool,
+    store: bool,
+    wanted: set[int] | None = None,
+) -> dict[int, Any]:
+    """Run the gradient rules from root to the leaves.
+
+    store=True accumulates every node's gradient in its `.grad`; otherwise the
+    gradients of the nodes whose ids are in `wanted` are returned by id.
+    """
+    order = toposort(root)
+    grads: dict[int, Any] = {id(root): seed}
+    found: dict[int, Any] = {}
+    prev = _v._GRAD_ENABLED
+    _v._GRAD_ENABLED = create_graph
+    try:
+        for node in order:
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            if store:
+                if node._op is None and isinstance(g, np.ndarray) and not g.flags.writeable:
+                    g = g.copy()  # a broadcast view would make the leaf's .grad read-only
+                node.grad = g if node.grad is None else node.grad + g
+            elif wanted is not None and id(node) in wanted:
+                found[id(node)] = g
+            op = node._op
+            if op is None:
+                continue
+            if op.vjps is None and op.vjp_all is None:
+                raise _released_error(node)
+            parents = node._parents
+            if create_graph:
+                args: Sequence[Any] = parents
+                out: Any = node
+            else:
+                args = [p._data if isinstance(p, Value) else p for p in parents]
+                out = node._data
+            kw = node._kw or {}
+            if op.vjp_all is not None:
+                all_grads = op.vjp_all(g, out, *args, **kw)
+            for i, p in enumerate(parents):
+                if not (isinstance(p, Value) and p.requires_grad):
+                    continue
+                _check_unchanged(node, p)
+                if op.vjp_all is not None:
+                    gi = all_grads[i]
+                else:
+                    gi = op.vjps[i](g, out, *args, **kw)  # type: ignore[index, misc]
+                gi = _fit(gi, p)
+                key = id(p)
+                acc = grads.get(key)
+                grads[key] = gi if acc is None else acc + gi
+            if not retain_graph:
+                node._op = _released(op)
+    finally:
+        _v._GRAD_ENABLED = prev
+    return found
+
+
+_RELEASED: dict[str, _v.Primitive] = {}
+
+
+def _released(op: _v.Primitive) -> _v.Primitive:
+    """A rule-less twin of `op`: kept on released nodes so pictures still name the op."""
+    twin = _RELEASED.get(op.name)
+    if twin is None:
+        twin = _v.Primitive(op.name, op.fn, op.check, op.format_error)
+        _RELEASED[op.name] = twin
+    return twin
+
+
+def backward(
+    root: Value, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+) -> None:
+    """Accumulate d(root)/d(node) into `.grad` of every node that requires it."""
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward: this Value does not require grad (it is a constant or was "
+            "computed under no_grad), so there is no graph to backpropagate through"
+        )
+    if retain_graph is None:
+        retain_graph = create_graph
+    _propagate(root, _seed(root, grad, "backward"), retain_graph, create_graph, store=True)
+
+
+def gradients(
+    output: Value,
+    inputs: Sequence[Value] | Value,
+    grad_output: Any = None,
+    create_graph: bool = False,
+    retain_graph: bool | None = None,
+) -> list[Any]:
+    """d(output)/d(input) for each input, without touching any `.grad`.
+
+    With create_graph=True the results are Values whose graphs can be
+    differentiated again; otherwise they are raw floats/arrays. An input the
+    output does not depend on gets zeros of its shape.
+    """
+    single = isinstance(inputs, Value)
+    ins = [inputs] if single else list(inputs)  # type: ignore[list-item]
+    for i, x in enumerate(ins):
+        if not isinstance(x, Value):
+            raise TypeError(f"gradients: inputs[{i}] is a {type(x).__name__}, not a Value")
+        if not x.requires_grad:
+            raise ValueError(
+                f"gradients: inputs[{i}] (shape {x.shape}) has requires_grad=False, "
+                "so no gradient is computed for it"
+            )
+    if not output.requires_grad:
+        raise ValueError(
+            "gradients: the output does not depend on any Value that requires grad"
+        )
+    if retain_graph is None:
+        retain_graph = create_graph
+    seed = _seed(output, grad_output, "gradients")
+    found = _propagate(
+        output, seed, retain_graph, create_graph, store=False, wanted={id(x) for x in ins}
+    )
+    result = []
+    for x in ins:
+        g = found.get(id(x))
+        if g is None:
+            d = x._data
+            g = 0.0 if type(d) is float else np.zeros_like(d)
+        result.append(g)
+    return result

@@ -1,0 +1,58 @@
+"""The table of primitives, grouped by kind; every one is registered in `OPS`.
+
+Import order matters only for the gradient rules' cross-references: shape
+primitives first, then arithmetic, elementwise functions and reductions.
+"""
+
+from autograd.ops.arithmetic import add, div, matmul, mul, neg, sub
+from autograd.ops.elementwise import (
+    abs,
+    astype,
+    clip,
+    cos,
+    elu,
+    exp,
+    leaky_relu,
+    log,
+    maximum,
+    minimum,
+    power,
+    relu,
+    sigmoid,
+    sin,
+    softplus,
+    sqrt,
+    tanh,
+    where,
+)
+from autograd.ops.reductions import (
+    log_softmax,
+    logsumexp,
+    max,
+    mean,
+    min,
+    softmax,
+    sum,
+    var,
+)
+from autograd.ops.shape import (
+    as_index,
+    broadcast_to,
+    concatenate,
+    expand_dims,
+    getitem,
+    reshape,
+    squeeze,
+    stack,
+    sum_to,
+    transpose,
+    untake,
+)
+
+__all__ = [
+    "abs", "add", "as_index", "astype", "broadcast_to", "clip", "concatenate", "cos",
+    "div", "elu", "exp", "expand_dims", "getitem", "leaky_relu", "log", "log_softmax",
+    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg",
+    "power", "relu", "reshape", "sigmoid", "sin", "softmax", "softplus", "sqrt", "squeeze",
+    "stack", "sub", "sum", "sum_to", "tanh", "transpose", "untake", "var", "where",
+]  # fmt: skip

@@ -1,0 +1,122 @@
+"""Arithmetic primitives: + - * / unary minus and the matrix product.
+
+Each gradient rule returns the gradient for one input at the broadcast shape
+of the output; the engine sums it back to the input's shape (graph.py), so no
+rule here deals with broadcasting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.ops.base import Check, ndim_of, safe_float_div, shape_of
+from autograd.ops.shape import expand_dims, squeeze, transpose
+from autograd.value import primitive
+
+BINARY = Check(kind="binary")
+
+
+@primitive("add", BINARY)
+def add(a: Any, b: Any) -> Any:
+    """a + b.  d/da = 1, d/db = 1."""
+    return a + b
+
+
+add.defvjp(lambda g, out, a, b: g, lambda g, out, a, b: g)
+
+
+@primitive("sub", BINARY)
+def sub(a: Any, b: Any) -> Any:
+    """a - b.  d/da = 1, d/db = -1."""
+    return a - b
+
+
+sub.defvjp(lambda g, out, a, b: g, lambda g, out, a, b: -g)
+
+
+@primitive("mul", BINARY)
+def mul(a: Any, b: Any) -> Any:
+    """a * b.  d/da = b, d/db = a."""
+    return a * b
+
+
+mul.defvjp(lambda g, out, a, b: g * b, lambda g, out, a, b: g * a)
+
+
+@primitive("div", Check(kind="binary", domains=((-3.0, 3.0), (0.5, 3.0))))
+def div(a: Any, b: Any) -> Any:
+    """a / b.  d/da = 1 / b, d/db = -a / b^2 = -out / b.
+
+    Division by zero gives inf or nan as in numpy, at both levels."""
+    if type(a) is float and type(b) is float:
+        return safe_float_div(a, b)
+    return a / b
+
+
+div.defvjp(lambda g, out, a, b: div(g, b), lambda g, out, a, b: -div(g * out, b))
+
+
+@primitive("neg", Check())
+def neg(x: Any) -> Any:
+    """-x.  d/dx = -1."""
+    return -x
+
+
+neg.defvjp(lambda g, out, x: -g)
+
+
+def _matmul_error(a: Any, b: Any) -> str:
+    sa, sb = shape_of(a), shape_of(b)
+    if len(sa) == 0 or len(sb) == 0:
+        return f"matmul: operands must have at least one dimension, got shapes {sa} and {sb}"
+    return f"matmul: shapes {sa} and {sb} are not aligned"
+
+
+@primitive("matmul", Check(kind="matmul", levels=("tensor",)), format_error=_matmul_error)
+def matmul(a: Any, b: Any) -> Any:
+    """a @ b with numpy's rules for 1-D, 2-D and batched operands.
+
+    For 2-D operands: d/da = g @ b^T, d/db = a^T @ g. A 1-D operand is treated
+    as a row (left) or column (right) vector whose extra axis is then dropped;
+    batch axes broadcast and the engine sums them back."""
+    if ndim_of(a) == 0 or ndim_of(b) == 0:
+        raise ValueError("scalar operand")
+    return np.matmul(a, b)
+
+
+def _mT(x: Any) -> Any:
+    """Swap the last two axes."""
+    n = ndim_of(x)
+    return transpose(x, axes=tuple(range(n - 2)) + (n - 1, n - 2))
+
+
+def _as_matrices(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
+    """Give 1-D operands (and the gradient) the axis that matmul dropped."""
+    if ndim_of(a) == 1:
+        a = expand_dims(a, axis=0)
+        g = expand_dims(g, axis=-2)
+    if ndim_of(b) == 1:
+        b = expand_dims(b, axis=-1)
+        g = expand_dims(g, axis=-1)
+    return g, a, b
+
+
+def _matmul_grad_a(g: Any, out: Any, a: Any, b: Any) -> Any:
+    if ndim_of(a) == 2 and ndim_of(b) == 2:
+        return matmul(g, _mT(b))
+    g2, _, b2 = _as_matrices(g, a, b)
+    da = matmul(g2, _mT(b2))
+    return squeeze(da, axis=-2) if ndim_of(a) == 1 else da
+
+
+def _matmul_grad_b(g: Any, out: Any, a: Any, b: Any) -> Any:
+    if ndim_of(a) == 2 and ndim_of(b) == 2:
+        return matmul(_mT(a), g)
+    g2, a2, _ = _as_matrices(g, a, b)
+    db = matmul(_mT(a2), g2)
+    return squeeze(db, axis=-1) if ndim_of(b) == 1 else db
+
+
+matmul.defvjp(_matmul_grad_a, _matmul_grad_b)

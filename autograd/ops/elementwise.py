@@ -1,0 +1,265 @@
+"""Elementwise primitives: powers, exponentials, trigonometry, activations, selection.
+
+Every function here works on Python floats (with `math`, staying a float) and
+on numpy arrays (keeping their dtype). Gradient rules use only operators and
+functions that accept raw data and Values alike, so they also differentiate
+themselves when backward records its own graph.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from autograd.ops.arithmetic import div
+from autograd.ops.base import Check, data_of, dtype_of, safe_float_pow, scalar_or_nan, sign
+from autograd.value import primitive
+
+POSITIVE = Check(domain=(0.2, 3.0))
+
+# Forwards on floats (math) and arrays (numpy), built once.
+_exp = scalar_or_nan(math.exp, np.exp)
+_log = scalar_or_nan(math.log, np.log)
+_sqrt = scalar_or_nan(math.sqrt, np.sqrt)
+_sin = scalar_or_nan(math.sin, np.sin)
+_cos = scalar_or_nan(math.cos, np.cos)
+_tanh = scalar_or_nan(math.tanh, np.tanh)
+
+
+@primitive("power", Check(kind="binary", domains=((0.5, 2.0), (-2.0, 2.0))))
+def power(a: Any, b: Any) -> Any:
+    """a ** b.  d/da = b * a^(b-1),  d/db = a^b * log(a) = out * log(a).
+
+    A negative base with a fractional exponent gives nan, as in numpy."""
+    if type(a) is int:
+        a = float(a)
+    if type(b) is int:
+        b = float(b)
+    if type(a) is float and type(b) is float:
+        return safe_float_pow(a, b)
+    return np.power(a, b)
+
+
+power.defvjp(
+    lambda g, out, a, b: g * b * power(a, b - 1),
+    lambda g, out, a, b: g * out * log(a),
+)
+
+
+@primitive("exp", Check(domain=(-3.0, 3.0)))
+def exp(x: Any) -> Any:
+    """e^x.  d/dx = e^x = out."""
+    return _exp(x)
+
+
+exp.defvjp(lambda g, out, x: g * out)
+
+
+@primitive("log", POSITIVE)
+def log(x: Any) -> Any:
+    """Natural logarithm (nan below 0, -inf at 0, as numpy).  d/dx = 1 / x."""
+    return _log(x)
+
+
+log.defvjp(lambda g, out, x: div(g, x))
+
+
+@primitive("sqrt", POSITIVE)
+def sqrt(x: Any) -> Any:
+    """Square root (nan below 0, as numpy).  d/dx = 1 / (2 sqrt(x)) = 1 / (2 out)."""
+    return _sqrt(x)
+
+
+sqrt.defvjp(lambda g, out, x: div(g, 2 * out))
+
+
+@primitive("abs", Check(kinks=(0.0,)))
+def abs(x: Any) -> Any:  # noqa: A001  (the engine's abs, as numpy's)
+    """|x|.  d/dx = sign(x) (0 at 0)."""
+    return x.__abs__()
+
+
+abs.defvjp(lambda g, out, x: g * sign(x))
+
+
+@primitive("sin", Check())
+def sin(x: Any) -> Any:
+    """sin(x).  d/dx = cos(x)."""
+    return _sin(x)
+
+
+sin.defvjp(lambda g, out, x: g * cos(x))
+
+
+@primitive("cos", Check())
+def cos(x: Any) -> Any:
+    """cos(x).  d/dx = -sin(x)."""
+    return _cos(x)
+
+
+cos.defvjp(lambda g, out, x: -(g * sin(x)))
+
+
+@primitive("tanh", Check())
+def tanh(x: Any) -> Any:
+    """tanh(x).  d/dx = 1 - tanh(x)^2 = 1 - out^2."""
+    return _tanh(x)
+
+
+tanh.defvjp(lambda g, out, x: g * (1 - out * out))
+
+
+def _sigmoid_float(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)  # x < 0: exp cannot overflow here
+    return e / (1.0 + e)
+
+
+@primitive("sigmoid", Check())
+def sigmoid(x: Any) -> Any:
+    """1 / (1 + e^-x), computed as e^x / (1 + e^x) for x < 0 so that no exp
+    overflows.  d/dx = s (1 - s) with s = out."""
+    if type(x) is float:
+        return _sigmoid_float(x)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+sigmoid.defvjp(lambda g, out, x: g * (out * (1 - out)))
+
+
+@primitive("relu", Check(kinks=(0.0,)))
+def relu(x: Any) -> Any:
+    """max(x, 0).  d/dx = 1 for x > 0, else 0."""
+    if type(x) is float:
+        return 0.0 if x <= 0.0 else x
+    return np.maximum(x, 0)
+
+
+relu.defvjp(lambda g, out, x: g * (x > 0))
+
+
+@primitive("leaky_relu", Check(kinks=(0.0,), kwargs=({}, {"negative_slope": 0.2})))
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
+    """x for x > 0, else negative_slope * x.  d/dx = 1 or negative_slope."""
+    if type(x) is float:
+        return x if x > 0 else negative_slope * x
+    return np.where(x > 0, x, x * negative_slope)
+
+
+leaky_relu.defvjp(
+    lambda g, out, x, negative_slope=0.01: where(x > 0, g, g * negative_slope)
+)
+
+
+@primitive("elu", Check(kinks=(0.0,), kwargs=({}, {"alpha": 0.5})))
+def elu(x: Any, alpha: float = 1.0) -> Any:
+    """x for x > 0, else alpha (e^x - 1) (expm1 keeps small x exact).
+    d/dx = 1 for x > 0, else alpha e^x = out + alpha."""
+    if type(x) is float:
+        return x if x > 0 else alpha * math.expm1(x)
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+
+elu.defvjp(lambda g, out, x, alpha=1.0: where(x > 0, g, g * (out + alpha)))
+
+
+@primitive("softplus", Check())
+def softplus(x: Any) -> Any:
+    """log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|) so that no exp
+    overflows.  d/dx = sigmoid(x)."""
+    if type(x) is float:
+        return (x if x > 0 else 0.0) + math.log1p(math.exp(-x if x > 0 else x))
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+softplus.defvjp(lambda g, out, x: g * sigmoid(x))
+
+
+@primitive("clip", Check(kinks=(-1.0, 1.0), kwargs=({"lo": -1.0, "hi": 1.0},)))
+def clip(x: Any, lo: float | None = None, hi: float | None = None) -> Any:
+    """x limited to [lo, hi] (either bound may be None).  d/dx = 1 inside, 0 outside."""
+    if type(x) is float:
+        if lo is not None and x < lo:
+            return float(lo)
+        if hi is not None and x > hi:
+            return float(hi)
+        return x
+    return np.clip(x, lo, hi)
+
+
+def _clip_grad(g: Any, out: Any, x: Any, lo: float | None = None, hi: float | None = None) -> Any:
+    d = data_of(x)
+    inside = True if lo is None else d >= lo
+    if hi is not None:
+        inside = inside & (d <= hi)
+    return g * inside
+
+
+clip.defvjp(_clip_grad)
+
+
+def _share(win: Any, lose: Any, like: Any) -> Any:
+    """1 where `win` is the larger, 1/2 on ties, else 0; in the dtype of `like`."""
+    w, v = data_of(win), data_of(lose)
+    if type(w) is float and type(v) is float:
+        return 1.0 if w > v else (0.5 if w == v else 0.0)
+    return ((w > v) + 0.5 * (w == v)).astype(dtype_of(like), copy=False)
+
+
+@primitive("maximum", Check(kind="binary", apart=True))
+def maximum(a: Any, b: Any) -> Any:
+    """Elementwise larger of a and b.  d/da = 1 where a > b, 1/2 on ties, else 0."""
+    if type(a) is float and type(b) is float:
+        return a if a >= b else b
+    return np.maximum(a, b)
+
+
+maximum.defvjp(lambda g, out, a, b: g * _share(a, b, g), lambda g, out, a, b: g * _share(b, a, g))
+
+
+@primitive("minimum", Check(kind="binary", apart=True))
+def minimum(a: Any, b: Any) -> Any:
+    """Elementwise smaller of a and b.  d/da = 1 where a < b, 1/2 on ties, else 0."""
+    if type(a) is float and type(b) is float:
+        return a if a <= b else b
+    return np.minimum(a, b)
+
+
+minimum.defvjp(lambda g, out, a, b: g * _share(b, a, g), lambda g, out, a, b: g * _share(a, b, g))
+
+
+@primitive("where", Check(kind="where"))
+def _where(cond: Any, a: Any, b: Any) -> Any:
+    """a where cond holds, else b.  d/da = 1 where cond, d/db = 1 elsewhere;
+    the condition gets no gradient."""
+    if type(a) is float and type(b) is float and np.ndim(cond) == 0:
+        return a if cond else b
+    return np.where(cond, a, b)
+
+
+_where.defvjp(
+    None,
+    lambda g, out, cond, a, b: _where(cond, g, 0.0),
+    lambda g, out, cond, a, b: _where(cond, 0.0, g),
+)
+
+
+def where(cond: Any, a: Any, b: Any) -> Any:
+    """Select elementwise: `a` where `cond` is true, else `b` (numpy broadcasting)."""
+    c = data_of(cond)
+    if not isinstance(c, bool | np.bool_):
+        c = np.asarray(c, dtype=bool)
+    return _where(c, a, b)
+
+
+@primitive("astype", Check(kind="astype", levels=("tensor",)))
+def astype(x: Any, dtype: np.dtype[Any]) -> Any:
+    """x converted to a float dtype.  d/dx = 1 (the gradient converted back)."""
+    return np.asarray(x).astype(dtype)
+
+
+astype.defvjp(lambda g, out, x, dtype: astype(g, dtype=dtype_of(x)))

@@ -1,0 +1,166 @@
+"""Reductions (sum, mean, max, min, var) and the softmax family along an axis.
+
+A reduction's gradient is the incoming gradient put back on the reduced axes
+(`_spread`) and broadcast over them, times the local derivative. logsumexp,
+softmax and log_softmax subtract the maximum first, so inputs of 1e4 neither
+overflow nor lose their differences.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from autograd.ops.base import Check, data_of, dtype_of, kept_shape, shape_of
+from autograd.ops.elementwise import exp
+from autograd.ops.shape import broadcast_to, reshape
+from autograd.value import primitive
+
+_AXES = ({}, {"axis": 0}, {"axis": -1, "keepdims": True}, {"axis": (0, 1)})
+REDUCTION = Check(kind="reduction", kwargs=_AXES)
+
+
+def _spread(g: Any, x: Any, axis: Any, keepdims: bool) -> Any:
+    """g (the gradient of a reduction over `axis`) broadcast back to x's shape."""
+    shape = shape_of(x)
+    if not keepdims:
+        g = reshape(g, shape=kept_shape(shape, axis))
+    return broadcast_to(g, shape=shape)
+
+
+def _count(x: Any, out: Any) -> int:
+    """How many elements of x went into each element of out."""
+    return int(np.size(data_of(x))) // builtins.max(1, int(np.size(data_of(out))))
+
+
+@primitive("sum", REDUCTION)
+def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Sum over `axis` (all axes when None).  d/dx_i = 1."""
+    if type(x) is float:
+        return x
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+def _sum_grad(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    return g if type(data_of(x)) is float else _spread(g, x, axis, keepdims)
+
+
+sum.defvjp(_sum_grad)
+
+
+@primitive("mean", REDUCTION)
+def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """Mean over `axis`.  d/dx_i = 1 / n, n the number of elements averaged."""
+    if type(x) is float:
+        return x
+    return np.mean(x, axis=axis, keepdims=keepdims)
+
+
+def _mean_grad(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    if type(data_of(x)) is float:
+        return g
+    return _spread(g, x, axis, keepdims) / _count(x, out)
+
+
+mean.defvjp(_mean_grad)
+
+
+def _extreme_grad(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """Gradient of max/min: shared equally among the elements that attain it."""
+    if type(data_of(x)) is float:
+        return g
+    d, o = data_of(x), data_of(out)
+    hit = d == (o if keepdims else np.reshape(o, kept_shape(d.shape, axis)))
+    share = (hit / np.sum(hit, axis=axis, keepdims=True)).astype(dtype_of(x), copy=False)
+    return _spread(g, x, axis, keepdims) * share
+
+
+@primitive("max", Check(kind="reduction", kwargs=_AXES, apart=True))
+def max(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Largest element over `axis`.  d/dx_i = 1 at the maximum (shared on ties)."""
+    if type(x) is float:
+        return x
+    return np.max(x, axis=axis, keepdims=keepdims)
+
+
+max.defvjp(_extreme_grad)
+
+
+@primitive("min", Check(kind="reduction", kwargs=_AXES, apart=True))
+def min(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+    """Smallest element over `axis`.  d/dx_i = 1 at the minimum (shared on ties)."""
+    if type(x) is float:
+        return x
+    return np.min(x, axis=axis, keepdims=keepdims)
+
+
+min.defvjp(_extreme_grad)
+
+
+@primitive("var", Check(kind="reduction", kwargs=({}, {"axis": 0}, {"axis": -1, "ddof": 1})))
+def var(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
+    """Variance over `axis`: sum((x - mean)^2) / (n - ddof) (population when ddof=0).
+    d/dx_i = 2 (x_i - mean) / (n - ddof)."""
+    if type(x) is float:
+        return 0.0 if ddof == 0 else float(np.var(x, ddof=ddof))
+    return np.var(x, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+def _var_grad(g: Any, out: Any, x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
+    if type(data_of(x)) is float:
+        return g * 0.0
+    centred = x - mean(x, axis=axis, keepdims=True)
+    return _spread(g, x, axis, keepdims) * centred * (2 / (_count(x, out) - ddof))
+
+
+var.defvjp(_var_grad)
+
+
+_SOFT = Check(kind="softmax", levels=("tensor",), kwargs=({}, {"axis": 0}))
+
+
+def _logsumexp_raw(x: Any, axis: Any, keepdims: bool) -> Any:
+    m = np.max(x, axis=axis, keepdims=True)
+    # An all -inf slice has max -inf; shifting by it would give nan, by 0 gives -inf.
+    m = np.where(np.isfinite(m), m, 0)
+    r = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+    return r if keepdims else np.squeeze(r, axis=axis)
+
+
+@primitive("logsumexp", Check(kind="softmax", levels=("tensor",), kwargs=({}, {"axis": 0}, {"axis": None})))
+def logsumexp(x: Any, axis: Any = -1, keepdims: bool = False) -> Any:
+    """log(sum(e^x)) over `axis`, as m + log(sum(e^(x - m))) with m = max(x).
+    d/dx = softmax(x) = e^(x - out)."""
+    return _logsumexp_raw(x, axis, keepdims)
+
+
+def _logsumexp_grad(g: Any, out: Any, x: Any, axis: Any = -1, keepdims: bool = False) -> Any:
+    shape = shape_of(x)
+    if not keepdims:
+        out = reshape(out, shape=kept_shape(shape, axis))
+    return _spread(g, x, axis, keepdims) * exp(x - out)
+
+
+logsumexp.defvjp(_logsumexp_grad)
+
+
+@primitive("softmax", _SOFT)
+def softmax(x: Any, axis: int = -1) -> Any:
+    """e^x / sum(e^x) along `axis`, computed from x - max(x).
+    d/dx: s * (g - sum(g * s)) with s = out (the Jacobian diag(s) - s s^T applied to g)."""
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+softmax.defvjp(lambda g, out, x, axis=-1: out * (g - sum(g * out, axis=axis, keepdims=True)))
+
+
+@primitive("log_softmax", _SOFT)
+def log_softmax(x: Any, axis: int = -1) -> Any:
+    """x - logsumexp(x) along `axis`.  d/dx: g - e^out * sum(g)."""
+    return x - _logsumexp_raw(x, axis, True)
+
+
+log_softmax.defvjp(lambda g, out, x, axis=-1: g - exp(out) * sum(g, axis=axis, keepdims=True))

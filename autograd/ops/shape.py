@@ -1,0 +1,191 @@
+"""Shape primitives: reshape, transpose, broadcasting, squeezing, joining, indexing.
+
+These move numbers around without changing them, so each gradient rule moves
+the gradient back: reshape undoes reshape, transpose applies the inverse
+permutation, broadcast_to and sum_to are each other's gradients, and indexing
+scatters the gradient into zeros (`untake`), adding where indices repeat.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd.ops.base import Check, data_of, dtype_of, ndim_of, shape_of
+from autograd.value import Value, primitive
+
+TENSOR = ("tensor",)
+
+
+@primitive("reshape", Check(kind="reshape", levels=TENSOR))
+def reshape(x: Any, shape: tuple[int, ...]) -> Any:
+    """x viewed with a new shape (numpy rules, one -1 allowed). d/dx: reshape back."""
+    return np.reshape(x, shape)
+
+
+reshape.defvjp(lambda g, out, x, shape: reshape(g, shape=shape_of(x)))
+
+
+@primitive("transpose", Check(kind="transpose", levels=TENSOR))
+def transpose(x: Any, axes: tuple[int, ...] | None = None) -> Any:
+    """Axes permuted (reversed when axes is None). d/dx: the inverse permutation."""
+    return np.transpose(x, axes)
+
+
+def _transpose_grad(g: Any, out: Any, x: Any, axes: tuple[int, ...] | None = None) -> Any:
+    if axes is None:
+        return transpose(g)
+    inverse = tuple(int(i) for i in np.argsort([a % len(axes) for a in axes]))
+    return transpose(g, axes=inverse)
+
+
+transpose.defvjp(_transpose_grad)
+
+
+@primitive("broadcast_to", Check(kind="broadcast_to", levels=TENSOR))
+def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
+    """x repeated along new or size-1 axes. d/dx: the gradient summed back (sum_to)."""
+    return np.broadcast_to(x, shape)
+
+
+broadcast_to.defvjp(lambda g, out, x, shape: sum_to(g, shape=shape_of(x)))
+
+
+@primitive("sum_to", Check(kind="sum_to", levels=TENSOR))
+def sum_to(x: Any, shape: tuple[int, ...] | None) -> Any:
+    """Sum x down to `shape` (a shape x broadcasts from); shape None sums to a
+    Python float. This is the one place where gradients are unbroadcast.
+    d/dx: broadcast_to the original shape."""
+    if shape is None:
+        return x if type(x) is float else float(np.sum(x))
+    xs = np.shape(x)
+    if xs == shape:
+        return x
+    lead = len(xs) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and xs[lead + i] != 1
+    )
+    r = np.sum(x, axis=axes, keepdims=True)
+    return r.reshape(shape) if lead else r
+
+
+sum_to.defvjp(lambda g, out, x, shape: broadcast_to(g, shape=shape_of(x)))
+
+
+@primitive("squeeze", Check(kind="squeeze", levels=TENSOR))
+def squeeze(x: Any, axis: int | tuple[int, ...] | None = None) -> Any:
+    """x without size-1 axes (all of them, or those named). d/dx: reshape back."""
+    return np.squeeze(x, axis)
+
+
+squeeze.defvjp(lambda g, out, x, axis=None: reshape(g, shape=shape_of(x)))
+
+
+@primitive("expand_dims", Check(kind="expand_dims", levels=TENSOR))
+def expand_dims(x: Any, axis: int | tuple[int, ...]) -> Any:
+    """x with new size-1 axes inserted at `axis`. d/dx: reshape back."""
+    return np.expand_dims(x, axis)
+
+
+expand_dims.defvjp(lambda g, out, x, axis: reshape(g, shape=shape_of(x)))
+
+
+def _join_error(name: str) -> Any:
+    def message(*xs: Any, axis: int = 0) -> str:
+        shapes = ", ".join(str(shape_of(x)) for x in xs)
+        return f"{name}: cannot join shapes {shapes} along axis {axis}"
+
+    return message
+
+
+@primitive("concatenate", Check(kind="concatenate", levels=TENSOR), _join_error("concatenate"))
+def _concatenate(*xs: Any, axis: int = 0) -> Any:
+    """Arrays joined along an existing axis. d/dx_i: the slice of g that came from x_i."""
+    return np.concatenate(xs, axis=axis)
+
+
+def _concatenate_grads(g: Any, out: Any, *xs: Any, axis: int = 0) -> list[Any]:
+    ax = axis % ndim_of(out)
+    grads, start = [], 0
+    for x in xs:
+        n = shape_of(x)[ax]
+        grads.append(getitem(g, index=(slice(None),) * ax + (slice(start, start + n),)))
+        start += n
+    return grads
+
+
+_concatenate.defvjp_all(_concatenate_grads)
+
+
+@primitive("stack", Check(kind="stack", levels=TENSOR), _join_error("stack"))
+def _stack(*xs: Any, axis: int = 0) -> Any:
+    """Arrays of one shape joined along a new axis. d/dx_i: g's i-th slice on that axis."""
+    return np.stack(xs, axis=axis)
+
+
+def _stack_grads(g: Any, out: Any, *xs: Any, axis: int = 0) -> list[Any]:
+    ax = axis % ndim_of(out)
+    return [getitem(g, index=(slice(None),) * ax + (i,)) for i in range(len(xs))]
+
+
+_stack.defvjp_all(_stack_grads)
+
+
+def _list_error(name: str, xs: Any) -> None:
+    if isinstance(xs, Value | np.ndarray) or not hasattr(xs, "__len__") or len(xs) == 0:
+        raise TypeError(f"{name}: expects a non-empty list of Values or arrays")
+
+
+def concatenate(xs: Any, axis: int = 0) -> Any:
+    """Join a list of Values (or arrays) along an existing axis, as np.concatenate."""
+    _list_error("concatenate", xs)
+    return _concatenate(*xs, axis=axis)
+
+
+def stack(xs: Any, axis: int = 0) -> Any:
+    """Join a list of same-shaped Values (or arrays) along a new axis, as np.stack."""
+    _list_error("stack", xs)
+    return _stack(*xs, axis=axis)
+
+
+def as_index(index: Any) -> Any:
+    """An index with any Values replaced by their data (indices carry no gradient)."""
+    if isinstance(index, tuple):
+        return tuple(data_of(i) for i in index)
+    if isinstance(index, list):
+        return np.asarray(index)
+    return data_of(index)
+
+
+def _has_advanced(index: Any) -> bool:
+    """True when the index may select an element twice (integer arrays)."""
+    items = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(i, np.ndarray) and i.dtype.kind != "b" for i in items)
+
+
+@primitive("getitem", Check(kind="getitem", levels=TENSOR))
+def getitem(x: Any, index: Any) -> Any:
+    """x[index] with numpy's basic and advanced indexing.
+    d/dx: g scattered into zeros at the indexed places (untake)."""
+    if type(x) is float:
+        raise TypeError("getitem: a scalar Value (a Python float) cannot be indexed")
+    return x[index]
+
+
+getitem.defvjp(lambda g, out, x, index: untake(g, index=index, shape=shape_of(x), dtype=dtype_of(x)))
+
+
+@primitive("untake", Check(kind="untake", levels=TENSOR))
+def untake(g: Any, index: Any, shape: tuple[int, ...], dtype: Any) -> Any:
+    """Zeros of `shape` with g added at x[index]: repeated indices accumulate.
+    d/dg: g'[index]."""
+    z = np.zeros(shape, dtype=dtype)
+    if _has_advanced(index):
+        np.add.at(z, index, g)
+    else:
+        z[index] = g
+    return z
+
+
+untake.defvjp(lambda g, out, x, index, shape, dtype: getitem(g, index=index))

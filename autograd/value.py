@@ -1,0 +1,514 @@
+"""The graph node `Value` and the machinery that records operations on it.
+
+A `Value` holds `data` (a Python float at scalar level, a numpy array at tensor
+level) and, after a backward pass, `grad` of the same shape and dtype. Every
+operation is a `Primitive`: a forward function on raw data plus one gradient
+rule per input, registered once in the table `OPS`. Calling a primitive on
+raw data returns raw data; calling it on Values computes the forward on their
+data and, when gradients are wanted, returns a new node that remembers its
+inputs (`_parents`), its primitive (`_op`) and its keyword arguments (`_kw`).
+
+Gradient rules receive `(g, out, *inputs, **kw)`: the gradient arriving from
+above, the output and the inputs. A plain backward passes raw data; a backward
+that records itself (create_graph=True) passes the Values themselves, so the
+same rule builds a differentiable graph of the gradient.
+
+Nodes hold no reference to themselves (no closures, `__slots__`), so a graph
+is freed by reference counting as soon as its output is dropped, without the
+garbage collector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Union
+
+import numpy as np
+
+Data = Union[float, np.ndarray, np.generic]
+Rule = Callable[..., Any]
+
+# Whether operations are recorded; `graph.no_grad` switches it.
+_GRAD_ENABLED = True
+# Incremented whenever a Value's `.data` is assigned; nodes remember the clock
+# at their creation so backward can tell that an input was changed since.
+_CLOCK = 0
+# Set by `anomaly.detect_anomaly`: a callable run on each new node (or None).
+_ANOMALY_HOOK: Callable[[Value], None] | None = None
+
+# The table of every primitive, by name: what tests and pictures iterate.
+OPS: dict[str, Primitive] = {}
+
+
+def as_data(x: Any, what: str = "data") -> Data:
+    """Convert user input to engine data: float stays float, float arrays keep
+    their dtype, ints/bools/lists become float64, other kinds raise TypeError."""
+    t = type(x)
+    if t is float:
+        return x
+    if t is int or t is bool:
+        return float(x)
+    if isinstance(x, Value):
+        return x._data
+    if isinstance(x, np.ndarray | np.generic):
+        kind = x.dtype.kind
+        if kind == "f":
+            return x
+        if kind in "iub":
+            return x.astype(np.float64)
+        raise TypeError(
+            f"Value: {what} must hold real numbers, got an array of dtype {x.dtype}"
+        )
+    if isinstance(x, float):  # float subclasses
+        return float(x)
+    if isinstance(x, list | tuple):
+        try:
+            arr = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"Value: cannot turn this {t.__name__} into numbers: {exc}") from None
+        return arr
+    raise TypeError(
+        f"Value: {what} must be a float, an int, a list or a numpy array, got {t.__name__}"
+    )
+
+
+def shape_of(x: Any) -> tuple[int, ...]:
+    """Shape of raw data or of a Value (() for a Python float)."""
+    if isinstance(x, Value):
+        x = x._data
+    return () if type(x) is float else np.shape(x)
+
+
+def data_of(x: Any) -> Any:
+    """The raw data of a Value, or `x` itself."""
+    return x._data if isinstance(x, Value) else x
+
+
+class Primitive:
+    """One operation of the engine: a forward function and its gradient rules.
+
+    `vjps[i](g, out, *inputs, **kw)` returns the gradient for input i (None for
+    an input that is never differentiated, such as `where`'s condition).
+    Variadic primitives (concatenate, stack) give `vjp_all` instead, returning
+    the gradients of all inputs at once. `check` carries what the property
+    tests need to know: input domains, kinks, which levels the op serves.
+    """
+
+
+    def __init__(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        check: Any = None,
+        format_error: Callable[..., str] | None = None,
+    ) -> None:
+        self.name = name
+        self.fn = fn
+        self.vjps: tuple[Rule | None, ...] | None = None
+        self.vjp_all: Rule | None = None
+        self.check = check
+        self.format_error = format_error
+        self.__doc__ = fn.__doc__
+        self.__wrapped__ = fn
+
+    def defvjp(self, *rules: Rule | None) -> None:
+        """Register one gradient rule per positional input."""
+        self.vjps = rules
+
+    def defvjp_all(self, rule: Rule) -> None:
+        """Register one rule returning the gradients of all inputs (variadic ops)."""
+        self.vjp_all = rule
+
+    def __call__(self, *args: Any, **kw: Any) -> Any:
+        return apply(self, args, kw)
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+def primitive(
+    name: str, check: Any = None, format_error: Callable[..., str] | None = None
+) -> Callable[[Callable[..., Any]], Primitive]:
+    """Decorator: turn a forward function on raw data into a registered primitive."""
+
+    def wrap(fn: Callable[..., Any]) -> Primitive:
+        if name in OPS:
+            raise ValueError(f"primitive {name!r} is defined twice")
+        op = Primitive(name, fn, check, format_error)
+        OPS[name] = op
+        return op
+
+    return wrap
+
+
+def _shapes_text(args: Sequence[Any]) -> str:
+    return " and ".join(str(shape_of(a)) for a in args if isinstance(a, Value | np.ndarray | float))
+
+
+def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
+    """Run `op` forward; record a node when an input Value requires a gradient.
+
+    All-raw arguments give a raw result: that is how the gradient rules run
+    on plain data during an ordinary backward pass.
+    """
+    datas = []
+    has_value = False
+    needs_grad = False
+    for a in args:
+        if isinstance(a, Value):
+            has_value = True
+            if a.requires_grad:
+                needs_grad = True
+            datas.append(a._data)
+        else:
+            datas.append(a)
+    try:
+        out = op.fn(*datas, **kw)
+    except ValueError as exc:
+        if op.format_error is not None:
+            raise ValueError(op.format_error(*datas, **kw)) from None
+        raise ValueError(f"{op.name}: shapes {_shapes_text(datas)}: {exc}") from None
+    if not has_value:
+        return out
+    node = Value.__new__(Value)
+    node._data = out
+    node.grad = None
+    node.name = None
+    node._stamp = _CLOCK
+    if needs_grad and _GRAD_ENABLED:
+        node.requires_grad = True
+        node._parents = args
+        node._op = op
+        node._kw = kw or None
+        if _ANOMALY_HOOK is not None:
+            _ANOMALY_HOOK(node)
+    else:
+        node.requires_grad = False
+        node._parents = ()
+        node._op = None
+        node._kw = None
+    return node
+
+
+class Value:
+    """A node of the computation graph: data, grad, and how it was computed.
+
+    >>> a, b = Value(2.0), Value(-3.0)
+    >>> c = (a * b + b ** 2).tanh()
+    >>> c.backward()
+    >>> round(a.grad, 6)
+    -0.0
+    """
+
+    __slots__ = (
+        "_data",
+        "grad",
+        "requires_grad",
+        "name",
+        "_parents",
+        "_op",
+        "_kw",
+        "_stamp",
+        "_trace",
+    )
+    # Make numpy defer to Value's reflected operators (`array * value`).
+    __array_ufunc__ = None
+
+    def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None) -> None:
+        self._data = as_data(data)
+        self.grad: Any = None
+        self.requires_grad = bool(requires_grad)
+        self.name = name
+        self._parents: tuple[Any, ...] = ()
+        self._op: Primitive | None = None
+        self._kw: dict[str, Any] | None = None
+        self._stamp = _CLOCK
+
+    # --- data and its description -------------------------------------------------
+    @property
+    def data(self) -> Any:
+        """The value: a Python float (scalar level) or a numpy array."""
+        return self._data
+
+    @data.setter
+    def data(self, new: Any) -> None:
+        global _CLOCK
+        _CLOCK += 1
+        self._data = as_data(new)
+        self._stamp = _CLOCK
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        d = self._data
+        return () if type(d) is float else d.shape
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        d = self._data
+        return 1 if type(d) is float else int(d.size)
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        d = self._data
+        return np.dtype(np.float64) if type(d) is float else d.dtype
+
+    @property
+    def op(self) -> str:
+        """Name of the operation that produced this node ('' for a leaf)."""
+        return "" if self._op is None else self._op.name
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this node was computed from (constants left out)."""
+        return tuple(p for p in self._parents if isinstance(p, Value))
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._op is None
+
+    def item(self) -> float:
+        """The data as a Python float (the Value must hold one element)."""
+        d = self._data
+        if type(d) is float:
+            return d
+        if d.size != 1:
+            raise ValueError(f"item: only a one-element Value converts, this one has shape {d.shape}")
+        return float(d.reshape(()))
+
+    def numpy(self) -> np.ndarray:
+        """The data as a numpy array (a 0-d array for a scalar)."""
+        return np.asarray(self._data)
+
+    def detach(self) -> Value:
+        """A new constant Value sharing this one's data, outside any graph."""
+        return Value(self._data, requires_grad=False, name=self.name)
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient (`.grad` becomes None)."""
+        self.grad = None
+
+    def backward(
+        self, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
+        """Backpropagate from this node, accumulating `.grad` on every node.
+
+        A scalar output needs no `grad`; otherwise pass the gradient of the
+        final result with respect to this output. The graph is released
+        afterwards unless `retain_graph=True` (the default when create_graph).
+        """
+        from autograd.graph import backward
+
+        backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+
+    def __repr__(self) -> str:
+        d = self._data
+        extra = f", name={self.name!r}" if self.name else ""
+        if type(d) is float:
+            g = self.grad
+            gtext = "" if g is None else f", grad={_short(g)}"
+            return f"Value({d:.6g}{gtext}{extra})"
+        op = f", op={self._op.name}" if self._op is not None else ""
+        if d.size <= 6:
+            body = np.array2string(np.asarray(d), precision=4, separator=", ")
+            return f"Value({body}, dtype={d.dtype}{op}{extra})"
+        return f"Value(shape={d.shape}, dtype={d.dtype}{op}{extra})"
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            "Value: truth value is ambiguous for a graph node; compare `.data` or use .item()"
+        )
+
+    def __len__(self) -> int:
+        d = self._data
+        if type(d) is float or d.ndim == 0:
+            raise TypeError("len() of a scalar Value")
+        return int(d.shape[0])
+
+    def __float__(self) -> float:
+        return self.item()
+
+    __hash__ = object.__hash__
+
+    # --- comparisons: plain boolean data, no gradient --------------------------------
+    def __lt__(self, other: Any) -> Any:
+        return self._data < data_of(other)
+
+    def __le__(self, other: Any) -> Any:
+        return self._data <= data_of(other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self._data > data_of(other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self._data >= data_of(other)
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._data == data_of(other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self._data != data_of(other)
+
+    # --- arithmetic: one-liners into the ops table ------------------------------------
+    def __add__(self, other: Any) -> Value:
+        return _ops.add(self, other)
+
+    def __radd__(self, other: Any) -> Value:
+        return _ops.add(other, self)
+
+    def __sub__(self, other: Any) -> Value:
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> Value:
+        return _ops.sub(other, self)
+
+    def __mul__(self, other: Any) -> Value:
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> Value:
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other: Any) -> Value:
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return _ops.div(other, self)
+
+    def __pow__(self, other: Any) -> Value:
+        return _ops.power(self, other)
+
+    def __rpow__(self, other: Any) -> Value:
+        return _ops.power(other, self)
+
+    def __neg__(self) -> Value:
+        return _ops.neg(self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __matmul__(self, other: Any) -> Value:
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Value:
+        return _ops.matmul(other, self)
+
+    def __abs__(self) -> Value:
+        return _ops.abs(self)
+
+    def __getitem__(self, index: Any) -> Value:
+        return _ops.getitem(self, index=_ops.as_index(index))
+
+    # --- elementwise -------------------------------------------------------------
+    def exp(self) -> Value:
+        return _ops.exp(self)
+
+    def log(self) -> Value:
+        return _ops.log(self)
+
+    def sqrt(self) -> Value:
+        return _ops.sqrt(self)
+
+    def abs(self) -> Value:
+        return _ops.abs(self)
+
+    def sin(self) -> Value:
+        return _ops.sin(self)
+
+    def cos(self) -> Value:
+        return _ops.cos(self)
+
+    def tanh(self) -> Value:
+        return _ops.tanh(self)
+
+    def sigmoid(self) -> Value:
+        return _ops.sigmoid(self)
+
+    def relu(self) -> Value:
+        return _ops.relu(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Value:
+        return _ops.leaky_relu(self, negative_slope=negative_slope)
+
+    def elu(self, alpha: float = 1.0) -> Value:
+        return _ops.elu(self, alpha=alpha)
+
+    def softplus(self) -> Value:
+        return _ops.softplus(self)
+
+    def clip(self, lo: float | None = None, hi: float | None = None) -> Value:
+        return _ops.clip(self, lo=lo, hi=hi)
+
+    def maximum(self, other: Any) -> Value:
+        return _ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Value:
+        return _ops.minimum(self, other)
+
+    def astype(self, dtype: Any) -> Value:
+        return _ops.astype(self, dtype=np.dtype(dtype))
+
+    # --- reductions ---------------------------------------------------------------
+    def sum(self, axis: Any = None, keepdims: bool = False) -> Value:
+        return _ops.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis: Any = None, keepdims: bool = False) -> Value:
+        return _ops.mean(self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> Value:
+        return _ops.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> Value:
+        return _ops.min(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Value:
+        return _ops.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def logsumexp(self, axis: Any = -1, keepdims: bool = False) -> Value:
+        return _ops.logsumexp(self, axis=axis, keepdims=keepdims)
+
+    def softmax(self, axis: int = -1) -> Value:
+        return _ops.softmax(self, axis=axis)
+
+    def log_softmax(self, axis: int = -1) -> Value:
+        return _ops.log_softmax(self, axis=axis)
+
+    # --- shape --------------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Value:
+        if len(shape) == 1 and isinstance(shape[0], tuple | list):
+            shape = tuple(shape[0])
+        return _ops.reshape(self, shape=tuple(shape))
+
+    def transpose(self, *axes: Any) -> Value:
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], tuple | list)):
+            axes = axes[0]
+        return _ops.transpose(self, axes=tuple(axes) if axes else None)
+
+    @property
+    def T(self) -> Value:
+        return _ops.transpose(self)
+
+    def broadcast_to(self, shape: Sequence[int]) -> Value:
+        return _ops.broadcast_to(self, shape=tuple(shape))
+
+    def squeeze(self, axis: Any = None) -> Value:
+        return _ops.squeeze(self, axis=axis)
+
+    def expand_dims(self, axis: Any) -> Value:
+        return _ops.expand_dims(self, axis=axis)
+
+    def flatten(self) -> Value:
+        return _ops.reshape(self, shape=(-1,))
+
+
+def _short(x: Any) -> str:
+    if isinstance(x, Value):
+        return f"Value({_short(x._data)})"
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    return f"array{np.shape(x)}"
+
+
+from autograd import ops as _ops  # noqa: E402  (ops import this module)

@@ -1,0 +1,1 @@
+"""nn: a small neural-network library built on the autograd engine."""
