@@ -51,17 +51,19 @@ def toposort(root: Value) -> list[Value]:
     (post-order), and the list is reversed so the root comes first.
     """
     order: list[Value] = []
-    seen = {id(root)}
+    seen: set[int] = set()
     stack: list[tuple[Value, bool]] = [(root, False)]
     while stack:
         node, expanded = stack.pop()
         if expanded:
             order.append(node)
             continue
+        if id(node) in seen:  # pushed twice, already expanded from the other path
+            continue
+        seen.add(id(node))
         stack.append((node, True))
         for p in node._parents:
             if isinstance(p, Value) and p.requires_grad and id(p) not in seen:
-                seen.add(id(p))
                 stack.append((p, False))
     order.reverse()
     return order
