@@ -4,7 +4,7 @@ Import order matters only for the gradient rules' cross-references: shape
 primitives first, then arithmetic, elementwise functions and reductions.
 """
 
-from autograd.ops.arithmetic import add, div, matmul, mul, neg, sub
+from autograd.ops.arithmetic import add, div, identity, matmul, mul, neg, sub
 from autograd.ops.elementwise import (
     abs,
     astype,
@@ -51,7 +51,7 @@ from autograd.ops.shape import (
 
 __all__ = [
     "abs", "add", "as_index", "astype", "broadcast_to", "clip", "concatenate", "cos",
-    "div", "elu", "exp", "expand_dims", "getitem", "leaky_relu", "log", "log_softmax",
+    "div", "elu", "exp", "expand_dims", "getitem", "identity", "leaky_relu", "log", "log_softmax",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg",
     "power", "relu", "reshape", "sigmoid", "sin", "softmax", "softplus", "sqrt", "squeeze",
     "stack", "sub", "sum", "sum_to", "tanh", "transpose", "untake", "var", "where",

@@ -58,6 +58,19 @@ def div(a: Any, b: Any) -> Any:
 div.defvjp(lambda g, out, a, b: div(g, b), lambda g, out, a, b: -div(g * out, b))
 
 
+@primitive("identity", Check())
+def identity(x: Any) -> Any:
+    """x itself, as a new node.  d/dx = 1.
+
+    The function transforms (grad, jacobian, ...) differentiate with respect
+    to a fresh identity node of each input, so nested transforms never mix
+    up their variables."""
+    return x
+
+
+identity.defvjp(lambda g, out, x: g)
+
+
 @primitive("neg", Check())
 def neg(x: Any) -> Any:
     """-x.  d/dx = -1."""
