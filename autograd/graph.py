@@ -10,6 +10,7 @@ single unbroadcast) before adding it to that input's running total.
 from __future__ import annotations
 
 import contextlib
+from operator import attrgetter
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +19,7 @@ import numpy as np
 import autograd.value as _v
 from autograd.ops.elementwise import astype
 from autograd.ops.shape import sum_to
-from autograd.value import Value, as_data, shape_of
+from autograd.value import _MANY, _ONE, Value, as_data, shape_of
 
 
 class no_grad(contextlib.ContextDecorator):
@@ -45,28 +46,27 @@ def is_grad_enabled() -> bool:
 
 
 def toposort(root: Value) -> list[Value]:
-    """Nodes that need a gradient, each after every node computed from it.
+    """Nodes that need a gradient, each before the nodes it was computed from.
 
-    Iterative depth-first search: a node is emitted once all its inputs are
-    (post-order), and the list is reversed so the root comes first.
+    Collected with an explicit stack (no recursion), then sorted by creation
+    stamp, newest first: an input is always older than what is computed from it.
     """
-    order: list[Value] = []
-    seen: set[int] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    nodes = [root]
+    seen = {id(root)}
+    stack = [root]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if id(node) in seen:  # pushed twice, already expanded from the other path
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for p in node._parents:
+        node = stack.pop()
+        x, y = node._x, node._y
+        for p in x if y is _MANY else (x,) if y is _ONE else (x, y):
             if isinstance(p, Value) and p.requires_grad and id(p) not in seen:
-                stack.append((p, False))
-    order.reverse()
-    return order
+                seen.add(id(p))
+                nodes.append(p)
+                stack.append(p)
+    nodes.sort(key=_stamp, reverse=True)
+    return nodes
+
+
+_stamp = attrgetter("_stamp")
 
 
 def _fit(g: Any, target: Value) -> Any:
@@ -123,13 +123,12 @@ def _seed(root: Value, grad: Any, who: str) -> Any:
     return grad if isinstance(grad, Value) else _fit(grad, root)
 
 
-def _check_unchanged(node: Value, p: Value) -> None:
-    if p._stamp > node._stamp:
-        raise RuntimeError(
-            f"backward: an input of this '{node.op}' node (shape {p.shape}) had its "
-            ".data assigned after the node was computed, so its gradient would be "
-            "wrong; recompute the forward pass after changing data"
-        )
+def _changed_error(node: Value, p: Value) -> RuntimeError:
+    return RuntimeError(
+        f"backward: an input of this '{node.op}' node (shape {p.shape}) had its "
+        ".data assigned after the node was computed, so its gradient would be "
+        "wrong; recompute the forward pass after changing data"
+    )
 
 
 def _propagate(
@@ -142,19 +141,21 @@ def _propagate(
 ) -> dict[int, Any]:
     """Run the gradient rules from root to the leaves.
 
-    store=True accumulates every node's gradient in its `.grad`; otherwise the
-    gradients of the nodes whose ids are in `wanted` are returned by id.
+    Each node's incoming gradient is summed in its `_g` slot while the pass
+    runs. store=True also accumulates it into the node's `.grad`; otherwise
+    the gradients of the nodes whose ids are in `wanted` are returned by id.
     """
     order = toposort(root)
-    grads: dict[int, Any] = {id(root): seed}
     found: dict[int, Any] = {}
     prev = _v._GRAD_ENABLED
     _v._GRAD_ENABLED = create_graph
+    root._g = seed
     try:
         for node in order:
-            g = grads.pop(id(node), None)
+            g = node._g
             if g is None:
                 continue
+            node._g = None
             if store:
                 if node._op is None and isinstance(g, np.ndarray) and not g.flags.writeable:
                     g = g.copy()  # a broadcast view would make the leaf's .grad read-only
@@ -164,47 +165,45 @@ def _propagate(
             op = node._op
             if op is None:
                 continue
-            if op.vjps is None and op.vjp_all is None:
+            rules = op.vjps
+            if rules is None and op.vjp_all is None:
                 raise _released_error(node)
-            parents = node._parents
+            x, y = node._x, node._y
+            parents = x if y is _MANY else (x,) if y is _ONE else (x, y)
             if create_graph:
                 args: Sequence[Any] = parents
                 out: Any = node
-            else:
-                args = [p._data if isinstance(p, Value) else p for p in parents]
+            else:  # raw data (a loop, not a comprehension: this is the hot path)
+                args = []
+                for p in parents:
+                    args.append(p._data if isinstance(p, Value) else p)
                 out = node._data
-            kw = node._kw or {}
-            if op.vjp_all is not None:
-                all_grads = op.vjp_all(g, out, *args, **kw)
+            kw = node._kw or _NO_KW
+            if rules is None:
+                all_grads = op.vjp_all(g, out, *args, **kw)  # type: ignore[misc]
+            stamp = node._stamp
             for i, p in enumerate(parents):
                 if not (isinstance(p, Value) and p.requires_grad):
                     continue
-                _check_unchanged(node, p)
-                if op.vjp_all is not None:
-                    gi = all_grads[i]
-                else:
-                    gi = op.vjps[i](g, out, *args, **kw)  # type: ignore[index, misc]
-                gi = _fit(gi, p)
-                key = id(p)
-                acc = grads.get(key)
-                grads[key] = gi if acc is None else acc + gi
+                if p._stamp > stamp:
+                    raise _changed_error(node, p)
+                gi = all_grads[i] if rules is None else rules[i](g, out, *args, **kw)  # type: ignore[misc]
+                if type(gi) is not float or type(p._data) is not float:
+                    gi = _fit(gi, p)
+                pg = p._g
+                p._g = gi if pg is None else pg + gi
             if not retain_graph:
-                node._op = _released(op)
+                node._op = op.released
+    except BaseException:
+        for node in order:  # leave no gradient in flight behind
+            node._g = None
+        raise
     finally:
         _v._GRAD_ENABLED = prev
     return found
 
 
-_RELEASED: dict[str, _v.Primitive] = {}
-
-
-def _released(op: _v.Primitive) -> _v.Primitive:
-    """A rule-less twin of `op`: kept on released nodes so pictures still name the op."""
-    twin = _RELEASED.get(op.name)
-    if twin is None:
-        twin = _v.Primitive(op.name, op.fn, op.check, op.format_error)
-        _RELEASED[op.name] = twin
-    return twin
+_NO_KW: dict[str, Any] = {}
 
 
 def backward(

@@ -6,7 +6,7 @@ operation is a `Primitive`: a forward function on raw data plus one gradient
 rule per input, registered once in the table `OPS`. Calling a primitive on
 raw data returns raw data; calling it on Values computes the forward on their
 data and, when gradients are wanted, returns a new node that remembers its
-inputs (`_parents`), its primitive (`_op`) and its keyword arguments (`_kw`).
+inputs (`_x`, `_y`), its primitive (`_op`) and its keyword arguments (`_kw`).
 
 Gradient rules receive `(g, out, *inputs, **kw)`: the gradient arriving from
 above, the output and the inputs. A plain backward passes raw data; a backward
@@ -30,8 +30,10 @@ Rule = Callable[..., Any]
 
 # Whether operations are recorded; `graph.no_grad` switches it.
 _GRAD_ENABLED = True
-# Incremented whenever a Value's `.data` is assigned; nodes remember the clock
-# at their creation so backward can tell that an input was changed since.
+# Ticks at every node creation and every `.data` assignment. A node's `_stamp`
+# is the tick of its creation or last assignment, so inputs always have smaller
+# stamps than the nodes computed from them: sorting by stamp is a topological
+# order, and an input with a larger stamp had its data changed afterwards.
 _CLOCK = 0
 # Set by `anomaly.detect_anomaly`: a callable run on each new node (or None).
 _ANOMALY_HOOK: Callable[[Value], None] | None = None
@@ -101,6 +103,7 @@ class Primitive:
         fn: Callable[..., Any],
         check: Any = None,
         format_error: Callable[..., str] | None = None,
+        released: bool = False,
     ) -> None:
         self.name = name
         self.fn = fn
@@ -108,6 +111,11 @@ class Primitive:
         self.vjp_all: Rule | None = None
         self.check = check
         self.format_error = format_error
+        # The rule-less twin that a node points to once backward released it,
+        # so that pictures still name the op and a second backward can tell.
+        self.released: Primitive = self if released else Primitive(
+            name, fn, check, format_error, released=True
+        )
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
 
@@ -120,6 +128,8 @@ class Primitive:
         self.vjp_all = rule
 
     def __call__(self, *args: Any, **kw: Any) -> Any:
+        if not kw and len(args) == 2:
+            return apply2(self, args[0], args[1])
         return apply(self, args, kw)
 
     def __repr__(self) -> str:
@@ -145,6 +155,65 @@ def _shapes_text(args: Sequence[Any]) -> str:
     return " and ".join(str(shape_of(a)) for a in args if isinstance(a, Value | np.ndarray | float))
 
 
+def _format_error(op: Primitive, datas: Sequence[Any], kw: dict[str, Any], exc: Exception) -> str:
+    if op.format_error is not None:
+        return op.format_error(*datas, **kw)
+    return f"{op.name}: shapes {_shapes_text(datas)}: {exc}"
+
+
+# Markers in a node's `_y` slot: one input (in `_x`), or three and more (a tuple
+# in `_x`). Two inputs sit in `_x` and `_y` directly: no tuple per node, which
+# halves the objects the garbage collector has to look at while a graph lives.
+_ONE = object()
+_MANY = object()
+
+
+def inputs_of(node: Value) -> tuple[Any, ...]:
+    """A node's inputs (Values and raw constants), in order; () for a leaf."""
+    y = node._y
+    if y is _ONE:
+        return () if node._op is None else (node._x,)
+    return node._x if y is _MANY else (node._x, y)
+
+
+def _record(out: Data, x: Any, y: Any, op: Primitive, kw: dict[str, Any] | None) -> Value:
+    """A new node computed by `op` from inputs `x`, `y` (gradients wanted)."""
+    global _CLOCK
+    _CLOCK += 1
+    node = _new_value(Value)
+    node._data = out
+    node.grad = None
+    node.requires_grad = True
+    node.name = None
+    node._x = x
+    node._y = y
+    node._op = op
+    node._kw = kw
+    node._stamp = _CLOCK
+    node._g = None
+    if _ANOMALY_HOOK is not None:
+        _ANOMALY_HOOK(node)
+    return node
+
+
+def _constant(out: Data) -> Value:
+    """A new node that records nothing (no input needs a gradient, or no_grad)."""
+    global _CLOCK
+    _CLOCK += 1
+    node = _new_value(Value)
+    node._data = out
+    node.grad = None
+    node.requires_grad = False
+    node.name = None
+    node._x = None
+    node._y = _ONE
+    node._op = None
+    node._kw = None
+    node._stamp = _CLOCK
+    node._g = None
+    return node
+
+
 def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     """Run `op` forward; record a node when an input Value requires a gradient.
 
@@ -157,37 +226,54 @@ def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     for a in args:
         if isinstance(a, Value):
             has_value = True
-            if a.requires_grad:
-                needs_grad = True
+            needs_grad = needs_grad or a.requires_grad
             datas.append(a._data)
         else:
             datas.append(a)
     try:
         out = op.fn(*datas, **kw)
     except ValueError as exc:
-        if op.format_error is not None:
-            raise ValueError(op.format_error(*datas, **kw)) from None
-        raise ValueError(f"{op.name}: shapes {_shapes_text(datas)}: {exc}") from None
+        raise ValueError(_format_error(op, datas, kw, exc)) from None
     if not has_value:
         return out
-    node = Value.__new__(Value)
-    node._data = out
-    node.grad = None
-    node.name = None
-    node._stamp = _CLOCK
     if needs_grad and _GRAD_ENABLED:
-        node.requires_grad = True
-        node._parents = args
-        node._op = op
-        node._kw = kw or None
-        if _ANOMALY_HOOK is not None:
-            _ANOMALY_HOOK(node)
-    else:
-        node.requires_grad = False
-        node._parents = ()
-        node._op = None
-        node._kw = None
-    return node
+        n = len(args)
+        if n == 1:
+            return _record(out, args[0], _ONE, op, kw or None)
+        if n == 2:
+            return _record(out, args[0], args[1], op, kw or None)
+        return _record(out, args, _MANY, op, kw or None)
+    return _constant(out)
+
+
+def apply1(op: Primitive, x: Any) -> Any:
+    """`apply` for a one-input primitive without keywords (the hot path of methods)."""
+    if not isinstance(x, Value):
+        return op.fn(x)
+    out = op.fn(x._data)
+    if x.requires_grad and _GRAD_ENABLED:
+        return _record(out, x, _ONE, op, None)
+    return _constant(out)
+
+
+def apply2(op: Primitive, a: Any, b: Any) -> Any:
+    """`apply` for a two-input primitive without keywords (the hot path of operators)."""
+    va = isinstance(a, Value)
+    vb = isinstance(b, Value)
+    ad = a._data if va else a
+    bd = b._data if vb else b
+    try:
+        out = op.fn(ad, bd)
+    except ValueError as exc:
+        raise ValueError(_format_error(op, (ad, bd), {}, exc)) from None
+    if _GRAD_ENABLED and ((va and a.requires_grad) or (vb and b.requires_grad)):
+        return _record(out, a, b, op, None)
+    if va or vb:
+        return _constant(out)
+    return out
+
+
+_new_value = object.__new__
 
 
 class Value:
@@ -196,8 +282,8 @@ class Value:
     >>> a, b = Value(2.0), Value(-3.0)
     >>> c = (a * b + b ** 2).tanh()
     >>> c.backward()
-    >>> round(a.grad, 6)
-    -0.0
+    >>> round(a.grad, 4), round(b.grad, 4)
+    (-0.0296, -0.0395)
     """
 
     __slots__ = (
@@ -205,10 +291,12 @@ class Value:
         "grad",
         "requires_grad",
         "name",
-        "_parents",
+        "_x",
+        "_y",
         "_op",
         "_kw",
         "_stamp",
+        "_g",
         "_trace",
     )
     # Make numpy defer to Value's reflected operators (`array * value`).
@@ -219,10 +307,14 @@ class Value:
         self.grad: Any = None
         self.requires_grad = bool(requires_grad)
         self.name = name
-        self._parents: tuple[Any, ...] = ()
+        self._x: Any = None
+        self._y: Any = _ONE
         self._op: Primitive | None = None
         self._kw: dict[str, Any] | None = None
+        global _CLOCK
+        _CLOCK += 1
         self._stamp = _CLOCK
+        self._g: Any = None  # gradient in flight during a backward pass
 
     # --- data and its description -------------------------------------------------
     @property
@@ -264,7 +356,7 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The Values this node was computed from (constants left out)."""
-        return tuple(p for p in self._parents if isinstance(p, Value))
+        return tuple(p for p in inputs_of(self) if isinstance(p, Value))
 
     @property
     def is_leaf(self) -> bool:
@@ -354,46 +446,46 @@ class Value:
 
     # --- arithmetic: one-liners into the ops table ------------------------------------
     def __add__(self, other: Any) -> Value:
-        return _ops.add(self, other)
+        return apply2(_ADD, self, other)
 
     def __radd__(self, other: Any) -> Value:
-        return _ops.add(other, self)
+        return apply2(_ADD, other, self)
 
     def __sub__(self, other: Any) -> Value:
-        return _ops.sub(self, other)
+        return apply2(_SUB, self, other)
 
     def __rsub__(self, other: Any) -> Value:
-        return _ops.sub(other, self)
+        return apply2(_SUB, other, self)
 
     def __mul__(self, other: Any) -> Value:
-        return _ops.mul(self, other)
+        return apply2(_MUL, self, other)
 
     def __rmul__(self, other: Any) -> Value:
-        return _ops.mul(other, self)
+        return apply2(_MUL, other, self)
 
     def __truediv__(self, other: Any) -> Value:
-        return _ops.div(self, other)
+        return apply2(_DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return _ops.div(other, self)
+        return apply2(_DIV, other, self)
 
     def __pow__(self, other: Any) -> Value:
-        return _ops.power(self, other)
+        return apply2(_POW, self, other)
 
     def __rpow__(self, other: Any) -> Value:
-        return _ops.power(other, self)
+        return apply2(_POW, other, self)
 
     def __neg__(self) -> Value:
-        return _ops.neg(self)
+        return apply1(_ops.neg, self)
 
     def __pos__(self) -> Value:
         return self
 
     def __matmul__(self, other: Any) -> Value:
-        return _ops.matmul(self, other)
+        return apply2(_MATMUL, self, other)
 
     def __rmatmul__(self, other: Any) -> Value:
-        return _ops.matmul(other, self)
+        return apply2(_MATMUL, other, self)
 
     def __abs__(self) -> Value:
         return _ops.abs(self)
@@ -403,31 +495,31 @@ class Value:
 
     # --- elementwise -------------------------------------------------------------
     def exp(self) -> Value:
-        return _ops.exp(self)
+        return apply1(_ops.exp, self)
 
     def log(self) -> Value:
-        return _ops.log(self)
+        return apply1(_ops.log, self)
 
     def sqrt(self) -> Value:
-        return _ops.sqrt(self)
+        return apply1(_ops.sqrt, self)
 
     def abs(self) -> Value:
         return _ops.abs(self)
 
     def sin(self) -> Value:
-        return _ops.sin(self)
+        return apply1(_ops.sin, self)
 
     def cos(self) -> Value:
-        return _ops.cos(self)
+        return apply1(_ops.cos, self)
 
     def tanh(self) -> Value:
-        return _ops.tanh(self)
+        return apply1(_ops.tanh, self)
 
     def sigmoid(self) -> Value:
-        return _ops.sigmoid(self)
+        return apply1(_ops.sigmoid, self)
 
     def relu(self) -> Value:
-        return _ops.relu(self)
+        return apply1(_ops.relu, self)
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Value:
         return _ops.leaky_relu(self, negative_slope=negative_slope)
@@ -436,7 +528,7 @@ class Value:
         return _ops.elu(self, alpha=alpha)
 
     def softplus(self) -> Value:
-        return _ops.softplus(self)
+        return apply1(_ops.softplus, self)
 
     def clip(self, lo: float | None = None, hi: float | None = None) -> Value:
         return _ops.clip(self, lo=lo, hi=hi)
@@ -512,3 +604,6 @@ def _short(x: Any) -> str:
 
 
 from autograd import ops as _ops  # noqa: E402  (ops import this module)
+
+_ADD, _SUB, _MUL, _DIV = _ops.add, _ops.sub, _ops.mul, _ops.div
+_POW, _MATMUL = _ops.power, _ops.matmul

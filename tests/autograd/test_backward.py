@@ -1,0 +1,144 @@
+"""Focused tests of backward: accumulation, reuse, release, no_grad, depth."""
+
+import sys
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Value
+
+
+def test_reused_node_gets_sum_over_paths():
+    a = Value(3.0)
+    b = a + a
+    c = b * b
+    c.backward()
+    assert a.grad == 2 * 2 * (2 * 3.0)  # dc/da = 2b * 2
+
+
+def test_diamond_through_reduction_orders_nodes_correctly():
+    x = Value(np.arange(1.0, 5.0))
+    y = (x * x.sum()).sum()
+    y.backward()
+    np.testing.assert_allclose(x.grad, np.full(4, 2 * x.data.sum()))
+
+
+def test_gradients_accumulate_until_zero_grad():
+    x = Value(2.0)
+    for _ in range(3):
+        (x * x).backward()
+    assert x.grad == 12.0
+    x.zero_grad()
+    (x * x).backward()
+    assert x.grad == 4.0
+
+
+def test_every_node_keeps_its_gradient():
+    a, b = Value(2.0), Value(-3.0)
+    e = a * b
+    d = e + b
+    d.backward()
+    assert d.grad == 1.0 and e.grad == 1.0 and b.grad == 3.0
+
+
+def test_non_scalar_backward_needs_grad():
+    y = Value(np.ones((2, 3))) * 2
+    with pytest.raises(ValueError, match=r"shape \(2, 3\).*pass grad="):
+        y.backward()
+    with pytest.raises(ValueError, match=r"grad has shape \(3,\) but the output has shape \(2, 3\)"):
+        y.backward(np.ones(3))
+    y.backward(np.ones((2, 3)))
+
+
+def test_released_graph_raises_and_retain_graph_allows_twice():
+    x = Value(2.0)
+    y = x.exp() * 3
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad == pytest.approx(2 * 3 * np.exp(2.0))
+    with pytest.raises(ag.GraphReleasedError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_no_grad_records_nothing_as_context_and_decorator():
+    x = Value(np.ones(3))
+    with ag.no_grad():
+        y = x * 2
+        with ag.enable_grad():
+            z = x * 3
+    assert not y.requires_grad and y.parents == ()
+    assert z.requires_grad
+
+    @ag.no_grad()
+    def f(v):
+        return v * 2
+
+    assert not f(x).requires_grad and ag.is_grad_enabled()
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        y.sum().backward()
+
+
+def test_million_node_chain_under_default_recursion_limit():
+    assert sys.getrecursionlimit() <= 10_000
+    x = Value(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y * 1.0
+    y.backward()
+    assert x.grad == 1.0
+
+
+def test_mutating_saved_input_is_detected_at_backward():
+    w = Value(np.ones(3))
+    y = (w * w).sum()
+    w.data = w.data * 2
+    with pytest.raises(RuntimeError, match=r"\.data assigned after"):
+        y.backward()
+
+
+def test_broadcasting_sums_back_over_ranks_and_size_one_axes():
+    a = Value(np.ones((2, 1, 3)))
+    b = Value(np.ones((4, 1)))
+    c = Value(2.0)
+    y = (a * b * c).sum()
+    y.backward()
+    assert a.grad.shape == (2, 1, 3) and np.all(a.grad == 8.0)
+    assert b.grad.shape == (4, 1) and np.all(b.grad == 12.0)
+    assert type(c.grad) is float and c.grad == 24.0
+
+
+def test_leaf_gradient_from_broadcast_is_writeable():
+    w = Value(np.ones((3, 2)))
+    w.sum().backward()
+    w.grad *= 2
+    assert np.all(w.grad == 2)
+
+
+def test_gradients_leaves_grad_untouched_and_recording_gives_second_order():
+    x = Value(0.3)
+    y = x.sin() * x
+    (gx,) = ag.gradients(y, [x], create_graph=True)
+    assert x.grad is None
+    assert gx.data == pytest.approx(np.cos(0.3) * 0.3 + np.sin(0.3))
+    gx.backward()
+    assert x.grad == pytest.approx(2 * np.cos(0.3) - 0.3 * np.sin(0.3))
+
+
+def test_backward_create_graph_gives_differentiable_grad():
+    x = Value(np.array([0.5, -1.0]))
+    (x**3).sum().backward(create_graph=True)
+    g = x.grad
+    assert isinstance(g, Value)
+    x.zero_grad()
+    g.sum().backward()
+    np.testing.assert_allclose(x.grad, 6 * x.data)
+
+
+def test_gradients_errors():
+    x = Value(1.0, requires_grad=False)
+    y = Value(2.0)
+    with pytest.raises(ValueError, match="requires_grad=False"):
+        ag.gradients(y * x, [x])
+    z = Value(3.0)
+    assert ag.gradients(y * 2, [y, z]) == [2.0, 0.0]
