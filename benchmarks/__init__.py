@@ -1,0 +1,1 @@
+"""Benchmarks of the engine against hand-written references (`python -m benchmarks`)."""
