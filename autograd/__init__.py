@@ -6,6 +6,7 @@ Value and a function here; given only raw numbers or arrays, the functions
 return raw results (a raw operand is a constant).
 """
 
+from autograd.anomaly import AnomalyError, detect_anomaly
 from autograd.functional import grad, hessian, hvp, jacobian, value_and_grad, vjp
 from autograd.graph import GraphReleasedError, backward, enable_grad, gradients, is_grad_enabled, no_grad
 from autograd.ops import (
@@ -54,8 +55,8 @@ from autograd.ops import (
 from autograd.value import OPS, Primitive, Value, primitive
 
 __all__ = [
-    "OPS", "GraphReleasedError", "Primitive", "Value", "abs", "add", "astype", "backward",
-    "broadcast_to", "clip", "concatenate", "cos", "div", "elu", "enable_grad", "exp",
+    "OPS", "AnomalyError", "GraphReleasedError", "Primitive", "Value", "abs", "add", "astype", "backward",
+    "broadcast_to", "clip", "concatenate", "cos", "detect_anomaly", "div", "elu", "enable_grad", "exp",
     "expand_dims", "grad", "gradients", "hessian", "hvp", "identity", "jacobian", "is_grad_enabled", "leaky_relu", "log", "log_softmax",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "neg",
     "no_grad", "power", "primitive", "relu", "reshape", "sigmoid", "sin", "softmax",

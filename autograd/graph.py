@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 import autograd.value as _v
+from autograd.anomaly import check_gradient
 from autograd.ops.elementwise import astype
 from autograd.ops.shape import sum_to
 from autograd.value import _MANY, _ONE, Value, as_data, shape_of
@@ -147,6 +148,7 @@ def _propagate(
     """
     order = toposort(root)
     found: dict[int, Any] = {}
+    checking = _v._ANOMALY_HOOK is not None
     prev = _v._GRAD_ENABLED
     _v._GRAD_ENABLED = create_graph
     root._g = seed
@@ -188,6 +190,8 @@ def _propagate(
                 if p._stamp > stamp:
                     raise _changed_error(node, p)
                 gi = all_grads[i] if rules is None else rules[i](g, out, *args, **kw)  # type: ignore[misc]
+                if checking:
+                    check_gradient(node, i, gi)
                 if type(gi) is not float or type(p._data) is not float:
                     gi = _fit(gi, p)
                 pg = p._g

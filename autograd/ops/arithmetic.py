@@ -106,13 +106,16 @@ def _mT(x: Any) -> Any:
 
 
 def _as_matrices(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
-    """Give 1-D operands (and the gradient) the axis that matmul dropped."""
-    if ndim_of(a) == 1:
-        a = expand_dims(a, axis=0)
-        g = expand_dims(g, axis=-2)
+    """Give 1-D operands (and the gradient) the axis that matmul dropped.
+
+    The gradient gets the column axis back before the row axis: for 1-D @ 1-D
+    it is a 0-d array, where axis -2 exists only once axis -1 does."""
     if ndim_of(b) == 1:
         b = expand_dims(b, axis=-1)
         g = expand_dims(g, axis=-1)
+    if ndim_of(a) == 1:
+        a = expand_dims(a, axis=0)
+        g = expand_dims(g, axis=-2)
     return g, a, b
 
 

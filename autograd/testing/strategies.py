@@ -98,23 +98,29 @@ def shapes(
     max_size: int | None = None,
 ) -> Shape:
     """Array shapes of `min_dims`..`max_dims` axes, each of `min_side`..`max_side`
-    elements; with `max_size`, at most that many elements in all (axes drawn
-    later get shorter; the number of axes is capped where min_side demands)."""
-    if max_size is not None and min_side > 1:
-        max_dims = min(max_dims, int(math.log(max_size) // math.log(min_side)))
-        if max_dims < min_dims:
+    elements; with `max_size`, at most that many elements in all (the number
+    of axes is capped where min_side demands it)."""
+    if max_size is not None:
+        fit = 0  # the most axes of min_side that fit in max_size
+        while fit < max_dims and min_side ** (fit + 1) <= max_size:
+            fit += 1
+        if fit < min_dims:
             raise ValueError(
                 f"shapes: {min_dims} axes of at least {min_side} exceed max_size={max_size}"
             )
+        max_dims = fit
     ndim = draw(st.integers(min_dims, max_dims))
     out: list[int] = []
     room = max_size
-    for _ in range(ndim):
-        top = max_side if room is None else max(min_side, min(max_side, room))
+    for i in range(ndim):
+        top = max_side
+        if room is not None:
+            # Leave room for the axes still to come, each at least min_side long.
+            top = max(min_side, min(max_side, room // min_side ** (ndim - i - 1)))
         n = draw(st.integers(min_side, top))
         out.append(n)
         if room is not None:
-            room = room // max(n, 1)
+            room //= max(n, 1)
     return tuple(out)
 
 

@@ -1,0 +1,72 @@
+"""Anomaly mode, the `where` trap, and nan-free gradients of composite ops."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Value
+
+
+def test_backward_nan_names_op_shapes_and_user_line():
+    x = Value(np.array([0.0, 4.0]))
+    with ag.detect_anomaly():
+        y = ag.where(x > 0, x.sqrt(), 0.0).sum()  # the naive pattern: nan at x = 0
+        with pytest.raises(ag.AnomalyError) as info:
+            y.backward()
+    msg = str(info.value)
+    assert "'sqrt'" in msg and "(2,)" in msg and "nan" in msg
+    assert "test_anomaly.py:" in msg
+
+
+def test_forward_nan_raises_at_the_operation():
+    x = Value(np.array([-1.0, 2.0]))
+    with ag.detect_anomaly(), pytest.raises(ag.AnomalyError, match=r"forward output of 'log'"):
+        with np.errstate(invalid="ignore"):
+            x.log()
+
+
+def test_without_anomaly_mode_nothing_is_recorded():
+    x = Value(np.array([1.0]))
+    y = x.exp()
+    assert getattr(y, "_trace", None) is None
+    with ag.detect_anomaly():
+        z = x.exp()
+    assert "test_anomaly.py" in z._trace
+
+
+def test_where_trap_safe_pattern_gives_finite_gradient():
+    x = Value(np.array([0.0, -1.0, 4.0]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        naive = ag.where(x > 0, x.sqrt(), 0.0).sum()
+        naive.backward()
+    assert np.isnan(x.grad[0])  # 0 * inf: what IEEE arithmetic (and PyTorch, JAX) give
+    x.zero_grad()
+    safe_x = ag.where(x > 0, x, 1.0)  # keep the untaken branch's input in its domain
+    safe = ag.where(x > 0, safe_x.sqrt(), 0.0).sum()
+    safe.backward()
+    np.testing.assert_allclose(x.grad, [0.0, 0.0, 0.25])
+
+
+@pytest.mark.parametrize("value", [-1e4, -30.0, 0.0, 30.0, 1e4])
+def test_composite_ops_have_finite_gradients_at_extremes_and_kinks(value):
+    x = Value(np.full(3, value))
+    outs = [
+        x.softplus(),
+        x.elu(),
+        x.sigmoid(),
+        x.tanh(),
+        x.clip(-1.0, 1.0),
+        x.maximum(0.0),
+        x.minimum(0.0),
+        x.relu(),
+        x.leaky_relu(),
+        x.abs(),
+        (x * np.array([1.0, -1.0, 0.5])).log_softmax(),
+        (x * np.array([1.0, -1.0, 0.5])).softmax(),
+        (x * np.array([1.0, -1.0, 0.5])).logsumexp(),
+    ]
+    for out in outs:
+        x.zero_grad()
+        assert np.isfinite(out.data).all(), out.op
+        out.sum().backward()
+        assert np.isfinite(x.grad).all(), out.op
