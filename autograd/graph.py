@@ -47,26 +47,39 @@ def is_grad_enabled() -> bool:
 
 
 def toposort(root: Value) -> list[Value]:
-    """Nodes that need a gradient, each before the nodes it was computed from.
+    """Nodes that need a gradient, each before the nodes it was computed from."""
+    order = _collect(root)
+    for node in order:
+        node._g = None
+    return order
+
+
+def _collect(root: Value) -> list[Value]:
+    """The nodes that need a gradient, newest first, each marked as pending.
 
     Collected with an explicit stack (no recursion), then sorted by creation
-    stamp, newest first: an input is always older than what is computed from it.
+    stamp, newest first: an input is always older than what is computed from
+    it, so this is a topological order. A node's `_g` slot is set to _PENDING
+    when it is found (the "seen" mark, cheaper than a set of ids); the backward
+    pass replaces it with the node's gradient.
     """
+    root._g = _PENDING
     nodes = [root]
-    seen = {id(root)}
     stack = [root]
     while stack:
         node = stack.pop()
         x, y = node._x, node._y
         for p in x if y is _MANY else (x,) if y is _ONE else (x, y):
-            if isinstance(p, Value) and p.requires_grad and id(p) not in seen:
-                seen.add(id(p))
+            if isinstance(p, Value) and p.requires_grad and p._g is None:
+                p._g = _PENDING
                 nodes.append(p)
                 stack.append(p)
     nodes.sort(key=_stamp, reverse=True)
     return nodes
 
 
+# Marks a node found by _collect that has not received a gradient yet.
+_PENDING: Any = object()
 _stamp = attrgetter("_stamp")
 
 
@@ -146,7 +159,7 @@ def _propagate(
     runs. store=True also accumulates it into the node's `.grad`; otherwise
     the gradients of the nodes whose ids are in `wanted` are returned by id.
     """
-    order = toposort(root)
+    order = _collect(root)
     found: dict[int, Any] = {}
     checking = _v._ANOMALY_HOOK is not None
     prev = _v._GRAD_ENABLED
@@ -155,9 +168,9 @@ def _propagate(
     try:
         for node in order:
             g = node._g
-            if g is None:
-                continue
             node._g = None
+            if g is _PENDING:  # nothing reached this node (a zero gradient)
+                continue
             if store:
                 if node._op is None and isinstance(g, np.ndarray) and not g.flags.writeable:
                     g = g.copy()  # a broadcast view would make the leaf's .grad read-only
@@ -180,22 +193,27 @@ def _propagate(
                 for p in parents:
                     args.append(p._data if isinstance(p, Value) else p)
                 out = node._data
-            kw = node._kw or _NO_KW
+            kw = node._kw
             if rules is None:
-                all_grads = op.vjp_all(g, out, *args, **kw)  # type: ignore[misc]
+                all_grads = op.vjp_all(g, out, *args, **(kw or _NO_KW))  # type: ignore[misc]
             stamp = node._stamp
             for i, p in enumerate(parents):
                 if not (isinstance(p, Value) and p.requires_grad):
                     continue
                 if p._stamp > stamp:
                     raise _changed_error(node, p)
-                gi = all_grads[i] if rules is None else rules[i](g, out, *args, **kw)  # type: ignore[misc]
+                if rules is None:
+                    gi = all_grads[i]
+                elif kw is None:
+                    gi = rules[i](g, out, *args)
+                else:
+                    gi = rules[i](g, out, *args, **kw)
                 if checking:
                     check_gradient(node, i, gi)
                 if type(gi) is not float or type(p._data) is not float:
                     gi = _fit(gi, p)
                 pg = p._g
-                p._g = gi if pg is None else pg + gi
+                p._g = gi if pg is _PENDING else pg + gi
             if not retain_graph:
                 node._op = op.released
     except BaseException:
