@@ -139,9 +139,7 @@ def test_normal_is_not_truncated_and_honours_mean_and_std() -> None:
 
 
 def test_default_normal_std() -> None:
-    assert init.normal(BIG, rng=np.random.default_rng(0)).std() == pytest.approx(
-        0.05, rel=REL_TOL
-    )
+    assert init.normal(BIG, rng=np.random.default_rng(0)).std() == pytest.approx(0.05, rel=REL_TOL)
 
 
 def test_one_dimensional_shape_uses_its_length_as_both_fans() -> None:
@@ -229,17 +227,17 @@ def test_get_rejects_non_callables() -> None:
 def test_bad_arguments_name_the_function_and_values() -> None:
     with pytest.raises(ValueError, match=r"glorot_uniform.*\(3, -1\)"):
         init.glorot_uniform((3, -1))
-    with pytest.raises(TypeError, match="he_normal.*shape"):
+    with pytest.raises(TypeError, match=r"he_normal.*shape"):
         init.he_normal("abc")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="he_uniform.*floating.*int32"):
+    with pytest.raises(ValueError, match=r"he_uniform.*floating.*int32"):
         init.he_uniform((3, 3), dtype=np.int32)
     with pytest.raises(ValueError, match=r"he_normal.*fan_in.*\(0, 5\)"):
         init.he_normal((0, 5))
-    with pytest.raises(ValueError, match="uniform.*low=1.0, high=0.0"):
+    with pytest.raises(ValueError, match=r"uniform.*low=1\.0, high=0\.0"):
         init.uniform((2,), low=1.0, high=0.0)
-    with pytest.raises(ValueError, match="normal.*std=-1.0"):
+    with pytest.raises(ValueError, match=r"normal.*std=-1\.0"):
         init.normal((2,), std=-1.0)
-    with pytest.raises(ValueError, match="torch_linear_uniform.*fan_in.*0"):
+    with pytest.raises(ValueError, match=r"torch_linear_uniform.*fan_in.*0"):
         init.torch_linear_uniform((2,), fan_in=0)
 
 
