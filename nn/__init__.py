@@ -1,1 +1,69 @@
-"""nn: a small neural-network library built on the autograd engine."""
+"""nn: a small neural-network library built on the autograd engine.
+
+PyTorch-style building blocks (Module, Parameter, Linear, Sequential, losses, SGD/Adam,
+DataLoader) and Keras-style ones (Dense with deferred build, activations by name),
+working on the same models:
+
+    import nn
+    nn.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
+    opt = nn.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    for xb, yb in nn.DataLoader(x, y, batch_size=32):
+        loss = loss_fn(model(xb), yb)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+Submodules: ``nn.init`` (initializers, ``manual_seed``), ``nn.activations``, ``nn.losses``
+(also the loss functions), ``nn.optim``, ``nn.data``, ``nn.layers``, ``nn.module``, and
+``nn.datasets`` (imported on first use).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from nn import activations, init, layers, losses, module, optim
+from nn.activations import (
+    ELU,
+    Activation,
+    Identity,
+    Lambda,
+    LeakyReLU,
+    LogSoftmax,
+    PReLU,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Softplus,
+    Step,
+    Tanh,
+    get_activation,
+)
+from nn.data import DataLoader
+from nn.init import manual_seed
+from nn.layers import MLP, Dense, Flatten, Linear, Sequential
+from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from nn.module import LoadResult, Module, Parameter, StateDictError
+from nn.optim import SGD, Adam, CosineDecay, ExponentialDecay, Optimizer, Schedule, StepDecay
+
+__all__ = [
+    "ELU", "MLP", "SGD", "Activation", "Adam", "BCELoss", "BCEWithLogitsLoss", "CosineDecay",
+    "CrossEntropyLoss", "DataLoader", "Dense", "ExponentialDecay", "Flatten", "Identity",
+    "L1Loss", "Lambda", "LeakyReLU", "Linear", "LoadResult", "LogSoftmax", "MSELoss",
+    "Module", "NLLLoss", "Optimizer", "PReLU", "Parameter", "ReLU", "Schedule", "Sequential",
+    "Sigmoid", "Softmax", "Softplus", "StateDictError", "Step", "StepDecay", "Tanh",
+    "activations", "datasets", "get_activation", "init", "layers", "losses",
+    "manual_seed", "module", "optim",
+]  # fmt: skip
+
+# Submodules imported on first attribute access (datasets pulls in urllib, gzip, ...).
+_LAZY = ("datasets",)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return importlib.import_module(f"nn.{name}")
+    raise AttributeError(f"module 'nn' has no attribute {name!r}")

@@ -1,0 +1,377 @@
+"""Layers: Linear (PyTorch), Dense (Keras), Sequential, MLP, Flatten.
+
+A fully connected layer computes ``y = x @ W + b`` for a batch ``x`` of shape (N, in), with
+``W`` of shape (in, out) and ``b`` of shape (out,) broadcast over the batch: one matrix
+product and one addition, two graph nodes. The batch itself is never a graph node (the
+DataLoader gives it ``requires_grad=False``) and numpy inputs are cast once to the weights'
+dtype, so a float64 array cannot silently turn a float32 network into a float64 one.
+
+Shapes given to ``build`` / ``output_shape`` leave out the batch axis: a Dense on vectors of
+64 features has input shape (64,) and output shape (units,).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, overload
+
+import numpy as np
+
+import autograd
+from autograd import Value
+from nn import init as initializers
+from nn.activations import Activation, get_activation
+from nn.module import Module, Parameter, Shape
+
+__all__ = ["MLP", "Dense", "Flatten", "Linear", "Sequential"]
+
+ActivationSpec = str | Module | Callable[[Any], Any] | None
+
+
+def _positive_int(who: str, what: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{who}: {what} must be an int, got {type(value).__name__} {value!r}")
+    if value <= 0:
+        raise ValueError(f"{who}: {what} must be a positive int, got {value}")
+    return int(value)
+
+
+def _as_input(x: Any, dtype: np.dtype[Any]) -> Any:
+    """The batch in the layer's dtype: raw data (lists, int or float64 arrays) is cast,
+    and so is a constant Value; a Value that requires grad is left as it is."""
+    if isinstance(x, Value):
+        d = x.data
+        if type(d) is not float and d.dtype != dtype and not x.requires_grad:
+            return Value(d.astype(dtype), requires_grad=False)
+        return x
+    if isinstance(x, np.ndarray) and x.dtype == dtype:
+        return x
+    return np.asarray(x, dtype=dtype)
+
+
+def _affine(who: str, x: Any, w: Parameter, b: Parameter | None, n_in: int) -> Any:
+    """x @ w + b (w: (in, out), b: (out,) broadcast over the batch): two graph nodes.
+
+    The input size is not checked up front: the matrix product checks it anyway, and
+    its failure is turned into a message that names the layer.
+    """
+    x = _as_input(x, w.data.dtype)
+    try:
+        y = x @ w
+    except ValueError:
+        shape = x.shape if isinstance(x, Value) else np.shape(x)
+        raise ValueError(
+            f"{who}: expected inputs with {n_in} features (last axis), got shape {shape}"
+        ) from None
+    return y if b is None else y + b
+
+
+def _features(who: str, x: Any) -> int:
+    shape = x.shape if isinstance(x, Value | np.ndarray) else np.shape(x)
+    if len(shape) == 0:
+        raise ValueError(f"{who}: expects inputs with a feature axis, got a scalar")
+    return int(shape[-1])
+
+
+class Linear(Module):
+    """PyTorch's fully connected layer: ``y = x @ weight + bias``.
+
+    ``weight`` has shape (in_features, out_features) (the transpose of PyTorch's storage,
+    so the forward needs no transpose); ``weight`` and ``bias`` start as U(-b, b) with
+    b = 1 / sqrt(in_features), PyTorch's default.
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
+        super().__init__()
+        self.in_features = _positive_int("Linear", "in_features", in_features)
+        self.out_features = _positive_int("Linear", "out_features", out_features)
+        fan_in = self.in_features
+        self.weight = Parameter(
+            initializers.torch_linear_uniform((fan_in, self.out_features), fan_in=fan_in)
+        )
+        self.bias: Parameter | None = (
+            Parameter(initializers.torch_linear_uniform((self.out_features,), fan_in=fan_in))
+            if bias
+            else None
+        )
+
+    def forward(self, x: Any) -> Any:
+        return _affine("Linear", x, self.weight, self.bias, self.in_features)
+
+    def declared_input_shape(self) -> Shape | None:
+        return (self.in_features,)
+
+    def output_shape(self, input_shape: Shape) -> Shape | None:
+        if not input_shape or input_shape[-1] != self.in_features:
+            raise ValueError(
+                f"Linear: input shape {tuple(input_shape)} does not end in {self.in_features}"
+            )
+        return (*input_shape[:-1], self.out_features)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+class Dense(Module):
+    """Keras' fully connected layer: ``y = activation(x @ kernel + bias)``.
+
+    ``kernel`` (shape (in, units)) starts from ``kernel_initializer`` (Glorot uniform) and
+    ``bias`` (units,) from ``bias_initializer`` (zeros), both drawn from nn.init's shared
+    generator. With ``input_dim`` the weights are made at once; without it they are made
+    at the first call, from the size of the input's last axis (Keras' deferred build). A
+    `Sequential` also builds it as soon as the layer before it knows its output size.
+
+    The activation is a name (see `get_activation`), a Module or a callable; an unknown
+    name raises ValueError here, at construction. ``units <= 0`` raises ValueError.
+    """
+
+    def __init__(
+        self,
+        units: int,
+        activation: ActivationSpec = None,
+        use_bias: bool = True,
+        kernel_initializer: str | initializers.Initializer = "glorot_uniform",
+        bias_initializer: str | initializers.Initializer = "zeros",
+        input_dim: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.units = _positive_int("Dense", "units", units)
+        self.activation_name = activation if isinstance(activation, str) else None
+        # None stays None: no identity node in the graph for a linear layer.
+        self.activation = None if activation is None else get_activation(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.input_dim: int | None = None
+        self.kernel: Parameter | None = None
+        self.bias: Parameter | None = None
+        self._built = False
+        if input_dim is not None:
+            self.build((_positive_int("Dense", "input_dim", input_dim),))
+
+    @property
+    def weight(self) -> Parameter | None:
+        """The kernel, under PyTorch's name."""
+        return self.kernel
+
+    def build(self, input_shape: Shape) -> None:
+        """Make kernel (in, units) and bias (units,) for inputs of ``input_shape``."""
+        if not input_shape:
+            raise ValueError("Dense: needs inputs with a feature axis, got shape ()")
+        fan_in = _positive_int("Dense", "input size", input_shape[-1])
+        if self._built:
+            if fan_in != self.input_dim:
+                raise ValueError(
+                    f"Dense: built for {self.input_dim} input features, got shape "
+                    f"{tuple(input_shape)}"
+                )
+            return
+        dtype = self._dtype
+        self.input_dim = fan_in
+        self.kernel = Parameter(
+            self.kernel_initializer((fan_in, self.units), dtype=dtype), dtype=dtype
+        )
+        if self.use_bias:
+            self.bias = Parameter(self.bias_initializer((self.units,), dtype=dtype), dtype=dtype)
+        self._built = True
+        if self.activation is not None:
+            self.activation.build((self.units,))
+
+    def _build_from_state(self, prefix: str, state: Mapping[str, Any]) -> None:
+        kernel = state.get(prefix + "kernel")
+        if kernel is not None and np.ndim(kernel) == 2:
+            self.build((int(np.shape(kernel)[0]),))
+
+    def forward(self, x: Any) -> Any:
+        if not self._built:
+            self.build((_features("Dense", x),))
+        assert self.kernel is not None and self.input_dim is not None  # built above
+        y = _affine("Dense", x, self.kernel, self.bias, self.input_dim)
+        return y if self.activation is None else self.activation(y)
+
+    def declared_input_shape(self) -> Shape | None:
+        return None if self.input_dim is None else (self.input_dim,)
+
+    def output_shape(self, input_shape: Shape) -> Shape | None:
+        if not input_shape:
+            raise ValueError("Dense: needs inputs with a feature axis, got shape ()")
+        if self.input_dim is not None and input_shape[-1] != self.input_dim:
+            raise ValueError(
+                f"Dense: built for {self.input_dim} input features, got shape {tuple(input_shape)}"
+            )
+        return (*input_shape[:-1], self.units)
+
+    def __repr__(self) -> str:
+        parts = [f"units={self.units}"]
+        if self.activation is not None:
+            name = (
+                self.activation_name or getattr(self.activation, "key", "") or repr(self.activation)
+            )
+            parts.append(f"activation={name!r}")
+        if not self.use_bias:
+            parts.append("use_bias=False")
+        if self.input_dim is not None:
+            parts.append(f"input_dim={self.input_dim}")
+        return f"Dense({', '.join(parts)})"
+
+
+class Flatten(Module):
+    """Reshape (N, d1, d2, ...) to (N, d1 * d2 * ...): keeps the batch axis."""
+
+    def forward(self, x: Any) -> Any:
+        shape = x.shape if isinstance(x, Value) else np.shape(x)
+        if len(shape) == 0:
+            raise ValueError("Flatten: expects a batch, got a scalar")
+        return autograd.reshape(x, shape=(shape[0], -1))
+
+    def output_shape(self, input_shape: Shape) -> Shape | None:
+        return (math.prod(input_shape),)
+
+
+class Sequential(Module):
+    """Layers applied one after the other; ``model[i]`` is the i-th layer.
+
+    ``Sequential(a, b, c)`` (PyTorch) and ``Sequential([a, b, c])`` (Keras) are the same.
+
+    Parameters are named by position: ``"0.weight"``, ``"2.bias"``. Whenever a layer's input
+    size becomes known (a first layer with ``input_dim``/``in_features``, or a call to
+    ``build``), the shapes are carried forward and every lazily built layer after it is
+    built at once, so parameters can be counted before any data is seen.
+    """
+
+    def __init__(self, *layers: Module | Sequence[Module]) -> None:
+        super().__init__()
+        items: Sequence[Any] = layers
+        if len(layers) == 1 and isinstance(layers[0], list | tuple):
+            items = layers[0]  # Keras' Sequential([layer, ...])
+        self._layers: list[Module] = []
+        for layer in items:
+            self._check(layer)
+            self._layers.append(layer)
+        self._propagate()
+
+    @staticmethod
+    def _check(layer: Any) -> None:
+        if not isinstance(layer, Module):
+            raise TypeError(f"Sequential: layers must be Modules, got {type(layer).__name__}")
+
+    def _members(self) -> Iterator[tuple[str, Parameter | Module]]:
+        for i, layer in enumerate(self._layers):
+            yield str(i), layer
+        # Anything else a subclass or a training mixin attaches is found as usual.
+        for name, member in super()._members():
+            if not name.startswith("_layers."):
+                yield name, member
+
+    def _propagate(self, input_shape: Shape | None = None) -> Shape | None:
+        """Carry known shapes forward, building lazy layers; the final shape or None."""
+        shape = input_shape
+        for layer in self._layers:
+            if shape is None:
+                shape = layer.declared_input_shape()
+                if shape is None:
+                    if layer.built:
+                        continue  # e.g. an activation before any size is known
+                    return None
+            layer.build(shape)
+            shape = layer.output_shape(shape)
+            if shape is None:
+                return None
+        return shape
+
+    def append(self, layer: Module) -> Sequential:
+        """Add a layer at the end (built at once if its input size is known); returns self."""
+        self._check(layer)
+        self._layers.append(layer)
+        self._propagate()
+        return self
+
+    add = append  # Keras' name
+
+    def forward(self, x: Any) -> Any:
+        for layer in self._layers:
+            x = layer(x)
+        return x
+
+    def build(self, input_shape: Shape) -> None:
+        """Build every layer for inputs of ``input_shape`` (no batch axis)."""
+        self._propagate(tuple(input_shape))
+
+    def declared_input_shape(self) -> Shape | None:
+        for layer in self._layers:
+            shape = layer.declared_input_shape()
+            if shape is not None or not isinstance(layer, Activation):
+                return shape  # only shape-keeping activations may come before it
+        return None
+
+    def output_shape(self, input_shape: Shape) -> Shape | None:
+        shape: Shape | None = tuple(input_shape)
+        for layer in self._layers:
+            if shape is None:
+                return None
+            shape = layer.output_shape(shape)
+        return shape
+
+    @overload
+    def __getitem__(self, index: int) -> Module: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequential: ...
+
+    def __getitem__(self, index: int | slice) -> Module | Sequential:
+        if isinstance(index, slice):
+            return Sequential(*self._layers[index])
+        return self._layers[index]
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._layers)
+
+    @property
+    def layers(self) -> list[Module]:
+        """The layers, in order (a copy of the list)."""
+        return list(self._layers)
+
+
+class MLP(Sequential):
+    """A multilayer perceptron: Linear layers of the given sizes with activations between.
+
+    ``MLP([2, 16, 16, 1])`` is Linear(2, 16), act, Linear(16, 16), act, Linear(16, 1),
+    then ``output_activation`` if one is given. ``activation`` and ``output_activation``
+    are names or Modules as for `get_activation`; a fresh module is made per position,
+    so PReLU slopes are not shared between layers.
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: ActivationSpec = "relu",
+        output_activation: ActivationSpec = None,
+    ) -> None:
+        sizes = [_positive_int("MLP", "each size", s) for s in sizes]
+        if len(sizes) < 2:
+            raise ValueError(f"MLP: need at least an input and an output size, got {sizes}")
+        if isinstance(activation, Module) and any(True for _ in activation.parameters()):
+            raise ValueError(
+                "MLP: pass a name (or a parameter-free Module) as activation; one Module "
+                "instance with parameters would be shared by every layer"
+            )
+        layers: list[Module] = []
+        for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+            layers.append(Linear(n_in, n_out))
+            if i < len(sizes) - 2:
+                layers.append(get_activation(activation))
+        if output_activation is not None:
+            layers.append(get_activation(output_activation))
+        super().__init__(*layers)
+        self.sizes = sizes
+
+    def extra_repr(self) -> str:
+        return f"sizes={self.sizes}"

@@ -1,0 +1,317 @@
+"""Loss functions, as functions and as Modules, averaged over the batch.
+
+With predictions p (or logits z) and targets y, elementwise losses average over every
+element (PyTorch's reduction="mean"; for one output per sample that is the batch mean):
+
+    mse_loss                            mean((p - y)^2)
+    l1_loss                             mean(|p - y|)
+    binary_cross_entropy                mean(-(y log p + (1 - y) log(1 - p))),
+                                        p clipped to [1e-7, 1 - 1e-7] (Keras' epsilon)
+    binary_cross_entropy_with_logits    mean(softplus(z) - z y)
+                                        = mean(max(z, 0) - z y + log(1 + e^-|z|))
+    cross_entropy (integer labels)      mean_i(-log_softmax(z_i)[y_i])
+    cross_entropy (probability targets) mean_i(-sum_c y_ic log_softmax(z_i)_c)
+    nll_loss                            mean_i(-logp_i[y_i])
+
+BCE clips p instead of clamping log p at -100 (PyTorch's way) because the clip's
+gradient is zero outside [eps, 1 - eps], so p = 0 or 1 gives a finite loss and a zero
+gradient, never inf * 0 = nan; inside that range both conventions agree.
+
+Targets are numpy arrays (or lists, or constant Values); they never become graph nodes
+that need gradients. Float targets are cast to the predictions' dtype, so a float64 label
+array cannot promote a float32 network. A target of shape (N,) against predictions of
+shape (N, 1) is reshaped to (N, 1) (not broadcast to (N, N)). Errors name the loss and
+say what was wrong: mismatched batch sizes or shapes, float labels where class indices
+are needed, labels out of range.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import autograd
+from autograd import Value
+from nn.module import Module
+
+__all__ = [
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "L1Loss",
+    "MSELoss",
+    "NLLLoss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "l1_loss",
+    "mse_loss",
+    "nll_loss",
+]
+
+# Keras' fuzz factor for probabilities; PyTorch clamps log(p) at -100 instead.
+EPSILON = 1e-7
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _shape(x: Any) -> tuple[int, ...]:
+    d = x.data if isinstance(x, Value) else x
+    return () if type(d) is float else tuple(np.shape(d))
+
+
+def _dtype(x: Any) -> np.dtype[Any]:
+    d = x.data if isinstance(x, Value) else x
+    return np.dtype(np.float64) if type(d) is float else np.asarray(d).dtype
+
+
+def _reduce(who: str, loss: Any, reduction: str) -> Any:
+    if reduction == "mean":
+        return autograd.mean(loss)
+    if reduction == "sum":
+        return autograd.sum(loss)
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{who}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _check_batch(who: str, pred_shape: tuple[int, ...], target_shape: tuple[int, ...]) -> None:
+    if pred_shape and target_shape and pred_shape[0] != target_shape[0]:
+        raise ValueError(
+            f"{who}: batch sizes differ: predictions have {pred_shape[0]} rows (shape "
+            f"{pred_shape}), targets have {target_shape[0]} (shape {target_shape})"
+        )
+
+
+def _float_target(who: str, pred: Any, target: Any) -> Any:
+    """Targets as data (or a Value) of the predictions' dtype and shape."""
+    pshape = _shape(pred)
+    if isinstance(target, Value):
+        t: Any = target
+        tshape = target.shape
+        if not target.requires_grad and target.dtype != _dtype(pred):
+            t = np.asarray(target.data, dtype=_dtype(pred))  # a constant: pred's dtype
+    else:
+        arr = np.asarray(target)
+        if arr.dtype.kind not in "fiub":
+            raise TypeError(f"{who}: targets must be numbers, got an array of dtype {arr.dtype}")
+        t = arr.astype(_dtype(pred), copy=False)
+        tshape = t.shape
+    _check_batch(who, pshape, tshape)
+    if tshape != pshape:
+        if int(np.prod(tshape)) == int(np.prod(pshape)) and (
+            (*tshape, 1) == pshape or (*pshape, 1) == tshape
+        ):
+            # (N,) against (N, 1): the same numbers; reshape rather than broadcast to (N, N).
+            t = autograd.reshape(t, shape=pshape)
+        else:
+            raise ValueError(
+                f"{who}: predictions have shape {pshape} but targets have shape {tshape}"
+            )
+    return t
+
+
+def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Any:
+    """mean((pred - target)^2)."""
+    t = _float_target("mse_loss", pred, target)
+    diff = pred - t
+    return _reduce("mse_loss", diff * diff, reduction)
+
+
+def l1_loss(pred: Any, target: Any, reduction: str = "mean") -> Any:
+    """mean(|pred - target|) (mean absolute error)."""
+    t = _float_target("l1_loss", pred, target)
+    return _reduce("l1_loss", autograd.abs(pred - t), reduction)
+
+
+def _check_probability_targets(who: str, t: Any) -> None:
+    d = t.data if isinstance(t, Value) else t
+    if np.size(d) and (np.min(d) < 0 or np.max(d) > 1):
+        raise ValueError(
+            f"{who}: targets must lie in [0, 1], got values from {np.min(d)} to {np.max(d)}"
+        )
+
+
+def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Any:
+    """-(y log p + (1 - y) log(1 - p)) with p clipped to [1e-7, 1 - 1e-7]."""
+    who = "binary_cross_entropy"
+    t = _float_target(who, pred, target)
+    _check_probability_targets(who, t)
+    p = autograd.clip(pred, lo=EPSILON, hi=1.0 - EPSILON)
+    loss = -(t * autograd.log(p) + (1.0 - t) * autograd.log(1.0 - p))
+    return _reduce(who, loss, reduction)
+
+
+def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Any:
+    """softplus(z) - z y = max(z, 0) - z y + log(1 + e^-|z|): stable for any z.
+
+    d/dz = sigmoid(z) - y.
+    """
+    who = "binary_cross_entropy_with_logits"
+    t = _float_target(who, logits, target)
+    _check_probability_targets(who, t)
+    return _reduce(who, autograd.softplus(logits) - logits * t, reduction)
+
+
+def _class_labels(who: str, scores: Any, target: Any) -> np.ndarray:
+    """Integer labels checked against scores of shape (N, C): dtype, shape, range."""
+    sshape = _shape(scores)
+    if len(sshape) != 2:
+        raise ValueError(f"{who}: expects scores of shape (batch, classes), got shape {sshape}")
+    n, c = sshape
+    raw = target.data if isinstance(target, Value) else target
+    labels = np.asarray(raw)
+    if labels.dtype.kind not in "iu":
+        hint = (
+            " (a Value always holds floats: pass labels as a numpy integer array)"
+            if isinstance(target, Value)
+            else " (cast them with .astype(int), or pass one-hot targets of shape (N, C))"
+        )
+        raise TypeError(
+            f"{who}: class labels must be integers, got dtype {labels.dtype} with shape "
+            f"{labels.shape}{hint}"
+        )
+    if labels.ndim != 1:
+        raise ValueError(f"{who}: integer labels must have shape ({n},), got {labels.shape}")
+    if labels.shape[0] != n:
+        raise ValueError(
+            f"{who}: batch sizes differ: scores have {n} rows, labels have {labels.shape[0]}"
+        )
+    if n:
+        lo, hi = int(labels.min()), int(labels.max())
+        if lo < 0 or hi >= c:
+            bad = int(np.flatnonzero((labels < 0) | (labels >= c))[0])
+            raise ValueError(
+                f"{who}: label {int(labels[bad])} at position {bad} is out of range for "
+                f"{c} classes (labels must be in 0..{c - 1})"
+            )
+    return labels
+
+
+def _pick(who: str, logp: Any, labels: np.ndarray, reduction: str) -> Any:
+    """-logp[i, labels[i]] for each row, reduced.
+
+    Computed as sum(logp * w) with w zero except w[i, labels[i]] = -1/N (mean), -1 (sum):
+    one product and one sum, whose backward is a plain multiply. Indexing logp[i, y_i]
+    would need a scatter with np.add.at in backward, measurably slower at small batches.
+    """
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{who}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+    n = labels.shape[0]
+    if n == 0:
+        return _reduce(who, -logp[labels, labels], reduction)  # empty: nan mean, 0 sum
+    weights = np.zeros(_shape(logp), dtype=_dtype(logp))
+    weights[np.arange(n), labels] = -1.0 / n if reduction == "mean" else -1.0
+    if reduction == "none":
+        return autograd.sum(logp * weights, axis=-1)
+    return autograd.sum(logp * weights)
+
+
+def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Any:
+    """Cross-entropy of logits (N, C) against integer labels (N,) or target
+    probabilities (N, C), through log_softmax (stable for logits of 1e4).
+
+    Integer labels (N,) (or a column (N, 1)): mean_i(-log_softmax(z_i)[y_i]);
+    probabilities (N, C) (one-hot or soft, float or int):
+    mean_i(-sum_c y_ic log_softmax(z_i)_c). d/dz = (softmax(z) - y) / N.
+    """
+    who = "cross_entropy"
+    tshape = _shape(target)
+    sshape = _shape(logits)
+    if len(tshape) == 2 and tshape[1] == 1 and len(sshape) == 2 and sshape[1] > 1:
+        # Integer labels as a column (N, 1), as Keras' sparse losses accept them.
+        raw = target.data if isinstance(target, Value) else target
+        if np.asarray(raw).dtype.kind in "iu":
+            target = np.asarray(raw).reshape(-1)
+            tshape = target.shape
+    if len(tshape) == 2 and len(sshape) == 2:
+        _check_batch(who, sshape, tshape)
+        if tshape != sshape:
+            raise ValueError(
+                f"{who}: logits have shape {sshape} but target probabilities have shape {tshape}"
+            )
+        t = _float_target(who, logits, target)
+        _check_probability_targets(who, t)
+        logp = autograd.log_softmax(logits, axis=-1)
+        return _reduce(who, -autograd.sum(t * logp, axis=-1), reduction)
+    labels = _class_labels(who, logits, target)
+    return _pick(who, autograd.log_softmax(logits, axis=-1), labels, reduction)
+
+
+def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Any:
+    """Negative log-likelihood of log-probabilities (N, C) (e.g. from log_softmax)
+    at integer labels (N,): mean_i(-logp_i[y_i])."""
+    who = "nll_loss"
+    labels = _class_labels(who, log_probs, target)
+    return _pick(who, log_probs, labels, reduction)
+
+
+class _Loss(Module):
+    """A loss as a Module: ``loss_fn(pred, target)`` returns a scalar Value."""
+
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__()
+        if reduction not in _REDUCTIONS:
+            raise ValueError(
+                f"{type(self).__name__}: reduction must be one of {_REDUCTIONS}, got {reduction!r}"
+            )
+        self.reduction = reduction
+
+    def extra_repr(self) -> str:
+        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+
+
+class MSELoss(_Loss):
+    """Mean squared error (see `mse_loss`)."""
+
+    def forward(self, pred: Any, target: Any) -> Any:
+        return _renamed("MSELoss", mse_loss, pred, target, self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error (see `l1_loss`)."""
+
+    def forward(self, pred: Any, target: Any) -> Any:
+        return _renamed("L1Loss", l1_loss, pred, target, self.reduction)
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy of probabilities (see `binary_cross_entropy`)."""
+
+    def forward(self, pred: Any, target: Any) -> Any:
+        return _renamed("BCELoss", binary_cross_entropy, pred, target, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Binary cross-entropy of logits, stable (see `binary_cross_entropy_with_logits`)."""
+
+    def forward(self, logits: Any, target: Any) -> Any:
+        return _renamed(
+            "BCEWithLogitsLoss", binary_cross_entropy_with_logits, logits, target, self.reduction
+        )
+
+
+class CrossEntropyLoss(_Loss):
+    """Cross-entropy of logits against integer labels or probabilities (`cross_entropy`)."""
+
+    def forward(self, logits: Any, target: Any) -> Any:
+        return _renamed("CrossEntropyLoss", cross_entropy, logits, target, self.reduction)
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities at integer labels (`nll_loss`)."""
+
+    def forward(self, log_probs: Any, target: Any) -> Any:
+        return _renamed("NLLLoss", nll_loss, log_probs, target, self.reduction)
+
+
+def _renamed(who: str, fn: Any, pred: Any, target: Any, reduction: str) -> Any:
+    """Call a loss function; errors name the module the user called, not the function."""
+    try:
+        return fn(pred, target, reduction)
+    except (ValueError, TypeError) as exc:
+        text = str(exc)
+        name = fn.__name__ + ":"
+        if text.startswith(name):
+            raise type(exc)(who + ":" + text[len(name) :]) from None
+        raise

@@ -1,0 +1,387 @@
+"""Module and Parameter: how a network finds, names, saves and restores its weights.
+
+A `Parameter` is a `Value` that a `Module` owns (float32 unless asked otherwise). A
+`Module` needs no registration calls: its parameters and submodules are found by walking
+its attributes, including those held in lists, tuples and dicts, in the order they were
+assigned. Names are dotted paths, as in PyTorch: ``"fc.weight"``, ``"blocks.0.bias"``, and
+``"0.weight"`` for the first layer of a `Sequential`.
+
+Weights are saved as an ``.npz`` archive of named arrays, written atomically (a temporary
+file in the same folder, renamed over the target with ``os.replace``) and read back with
+``allow_pickle=False``, so a file can neither run code nor be left half-written.
+
+Layers built lazily (a `Dense` without ``input_dim`` learns its input size at the first call)
+take part through three small hooks: ``built``, ``build(input_shape)`` and
+``output_shape(input_shape)``; shapes there leave out the batch axis.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from autograd import Value
+
+__all__ = ["LoadResult", "Module", "Parameter", "StateDictError"]
+
+Shape = tuple[int, ...]
+PathLike = str | os.PathLike[str]
+
+
+class Parameter(Value):
+    """A learnable Value owned by a Module: always a numpy array, float32 by default.
+
+    The data is copied, so later changes to the array passed in do not reach the
+    parameter. Pass ``dtype=np.float64`` (or call ``Module.to``) for float64 work such
+    as gradient checks.
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        data: Any,
+        requires_grad: bool = True,
+        name: str | None = None,
+        dtype: npt.DTypeLike = np.float32,
+    ) -> None:
+        dt = np.dtype(dtype)
+        if dt.kind != "f":
+            raise TypeError(f"Parameter: dtype must be a floating-point type, got {dt}")
+        raw = data.data if isinstance(data, Value) else data
+        try:
+            arr = np.array(raw, dtype=dt)  # always a fresh copy
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"Parameter: cannot turn {type(raw).__name__} into numbers: {exc}"
+            ) from None
+        super().__init__(arr, requires_grad=requires_grad, name=name)
+
+    def __repr__(self) -> str:
+        d = self.data
+        if d.size <= 6:
+            body = np.array2string(d, precision=4, separator=", ")
+            return f"Parameter({body}, dtype={d.dtype})"
+        return f"Parameter(shape={d.shape}, dtype={d.dtype})"
+
+
+class StateDictError(ValueError):
+    """A state dict (or weights file) does not fit the module it is loaded into."""
+
+
+class LoadResult(NamedTuple):
+    """What `load_state_dict(strict=False)` could not match, as PyTorch reports it."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+def _walk(prefix: str, value: Any) -> Iterator[tuple[str, Parameter | Module]]:
+    """Parameters and Modules inside an attribute value, with their dotted names."""
+    if isinstance(value, Parameter | Module):
+        yield prefix, value
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _walk(f"{prefix}.{i}", item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(f"{prefix}.{key}", item)
+
+
+class Module:
+    """Base class of every layer and model.
+
+    Subclasses assign Parameters and Modules as attributes in ``__init__`` and define
+    ``forward``; calling the module runs ``forward``. ``super().__init__()`` is optional
+    (every default lives on the class), but calling it is good form.
+    """
+
+    # Class-level defaults, so a subclass that skips super().__init__() still works.
+    training: bool = True
+    # False while a lazily built layer waits for its first input (see `built`).
+    _built: bool = True
+    # dtype of parameters that lazily built layers create (`to` changes it).
+    _dtype: np.dtype[Any] = np.dtype(np.float32)
+
+    def __init__(self) -> None:
+        self.training = True
+
+    # --- running -----------------------------------------------------------------------
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # --- discovery ---------------------------------------------------------------------
+    def _members(self) -> Iterator[tuple[str, Parameter | Module]]:
+        """Direct Parameters and submodules, named relative to this module.
+
+        The default walks the instance attributes in assignment order; containers such
+        as `Sequential` override it to name their items "0", "1", ...
+        """
+        for name, value in vars(self).items():
+            yield from _walk(name, value)
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Direct submodules with their names."""
+        for name, member in self._members():
+            if isinstance(member, Module):
+                yield name, member
+
+    def children(self) -> Iterator[Module]:
+        for _, m in self.named_children():
+            yield m
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module ("" by default) and every submodule below it, each once."""
+        seen: set[int] = set()
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:  # iterative depth-first walk, children in order
+            name, mod = stack.pop()
+            if id(mod) in seen:
+                continue
+            seen.add(id(mod))
+            yield name, mod
+            kids = [(f"{name}.{n}" if name else n, m) for n, m in mod.named_children()]
+            stack.extend(reversed(kids))
+
+    def modules(self) -> Iterator[Module]:
+        for _, m in self.named_modules():
+            yield m
+
+    def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
+        """Every Parameter below this module with its dotted name; a shared one once.
+
+        The order is depth-first in attribute order (``fc.weight``, ``fc.bias``, then the
+        next attribute), which is also the order of `parameters` and `state_dict`.
+        """
+        seen: set[int] = {id(self)}
+        # An explicit stack of member iterators: no recursion, however deep the nesting.
+        stack: list[tuple[str, Iterator[tuple[str, Parameter | Module]]]] = [("", self._members())]
+        while stack:
+            prefix, members = stack[-1]
+            item = next(members, None)
+            if item is None:
+                stack.pop()
+                continue
+            name, member = item
+            if id(member) in seen:
+                continue
+            seen.add(id(member))
+            full = prefix + name
+            if isinstance(member, Parameter):
+                yield full, member
+            else:
+                stack.append((full + ".", member._members()))
+
+    def parameters(self) -> list[Parameter]:
+        """Every Parameter below this module, in a fixed order (a list, reusable)."""
+        return [p for _, p in self.named_parameters()]
+
+    def count_params(self, trainable_only: bool = False) -> int:
+        """How many numbers the parameters hold (only those with requires_grad if asked)."""
+        return sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when ordinary lookup fails: say what does exist.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        known = [n for n in vars(self) if not n.startswith("_")]
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}{hint}")
+
+    # --- training state ----------------------------------------------------------------
+    def zero_grad(self) -> None:
+        """Forget every parameter's gradient (``.grad`` becomes None)."""
+        for p in self.parameters():
+            p.grad = None
+
+    def train(self, mode: bool = True) -> Module:
+        """Set ``.training`` on this module and all submodules; returns self."""
+        for m in self.modules():
+            m.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """Same as ``train(False)``."""
+        return self.train(False)
+
+    def to(self, dtype: npt.DTypeLike) -> Module:
+        """Cast every parameter to a float dtype (e.g. float64 for gradient checks)."""
+        dt = np.dtype(dtype)
+        if dt.kind != "f":
+            raise TypeError(f"to: dtype must be a floating-point type, got {dt}")
+        for m in self.modules():
+            m._dtype = dt  # read by layers that build their weights later
+        for p in self.parameters():
+            p.data = p.data.astype(dt)
+            p.grad = None
+        return self
+
+    # --- lazy building -----------------------------------------------------------------
+    @property
+    def built(self) -> bool:
+        """True when this module and all its submodules have their parameters."""
+        return all(m._built for m in self.modules())
+
+    def build(self, input_shape: Shape) -> None:
+        """Create parameters for inputs of ``input_shape`` (no batch axis). Default: none."""
+
+    def declared_input_shape(self) -> Shape | None:
+        """The input shape (no batch axis) fixed at construction, when there is one."""
+        return None
+
+    def output_shape(self, input_shape: Shape) -> Shape | None:
+        """The output shape for ``input_shape`` (no batch axes), or None if unknown."""
+        return None
+
+    def _build_from_state(self, prefix: str, state: Mapping[str, np.ndarray]) -> None:
+        """Hook for lazy layers: build from the shapes in a state dict being loaded."""
+
+    # --- state ---------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Name -> a copy of each parameter's array, in `named_parameters` order."""
+        return {name: p.data.copy() for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> LoadResult:
+        """Copy arrays into the parameters of the same names, cast to their dtypes.
+
+        Every check runs before anything is assigned, so a failed load changes nothing.
+        Shapes must always agree; with ``strict`` the key sets must be equal as well.
+        Raises StateDictError naming the first mismatching key (and both shapes).
+        """
+        for name, mod in self.named_modules():
+            if not mod._built:
+                mod._build_from_state(f"{name}." if name else "", state_dict)
+        params = dict(self.named_parameters())
+        missing = [k for k in params if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in params]
+        for key, p in params.items():
+            if key in state_dict:
+                shape = np.shape(state_dict[key])
+                if shape != p.shape:
+                    raise StateDictError(
+                        f"load_state_dict: shape mismatch for {key!r}: the model has "
+                        f"{p.shape}, the state has {shape}" + _key_summary(missing, unexpected)
+                    )
+        if strict and (missing or unexpected):
+            first = (missing or unexpected)[0]
+            raise StateDictError(
+                f"load_state_dict: key {first!r} is "
+                + ("missing from the state" if missing else "not in the model")
+                + _key_summary(missing, unexpected)
+            )
+        new = {}
+        for key, p in params.items():
+            if key in state_dict:
+                raw = state_dict[key]
+                raw = raw.data if isinstance(raw, Value) else raw
+                arr = np.asarray(raw)
+                if arr.dtype.kind not in "fiu":
+                    raise StateDictError(
+                        f"load_state_dict: {key!r} holds {arr.dtype} data, not numbers"
+                    )
+                new[key] = np.array(arr, dtype=p.dtype)
+        for key, arr in new.items():
+            params[key].data = arr
+        return LoadResult(missing, unexpected)
+
+    def save_weights(self, path: PathLike) -> None:
+        """Write the state dict to ``path`` as an .npz archive, atomically.
+
+        The archive goes to a temporary file in the same folder, is flushed to disk, and
+        only then renamed over ``path`` (``os.replace`` is atomic on one file system), so a
+        crash at any moment leaves either the old file or the new one, never a mix. The
+        path is used exactly as given (no ".npz" is appended).
+        """
+        target = os.fspath(path)
+        folder = os.path.dirname(os.path.abspath(target))
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                arrays: dict[str, Any] = self.state_dict()
+                np.savez(f, **arrays)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # never leave the temporary file behind
+            raise
+
+    def load_weights(self, path: PathLike, strict: bool = True) -> LoadResult:
+        """Read an .npz written by `save_weights` (never with pickle) and load it.
+
+        A file that is not a complete .npz archive of numeric arrays raises ValueError
+        naming the path; an archive from another architecture raises StateDictError
+        (a ValueError) naming the first mismatching key and both shapes.
+        """
+        target = os.fspath(path)
+        state = _read_npz(target)
+        try:
+            return self.load_state_dict(state, strict=strict)
+        except StateDictError as exc:
+            raise StateDictError(f"load_weights({target!r}): {exc}") from None
+
+    # --- printing ------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """The text inside the parentheses of this module's repr (its settings)."""
+        return ""
+
+    def __repr__(self) -> str:
+        kids = list(self.named_children())
+        extra = self.extra_repr()
+        if not kids:
+            return f"{type(self).__name__}({extra})"
+        lines = [f"{type(self).__name__}("]
+        if extra:
+            lines.append(f"  {extra}")
+        for name, child in kids:
+            body = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {body}")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+def _key_summary(missing: list[str], unexpected: list[str]) -> str:
+    parts = []
+    if missing:
+        parts.append(f"missing keys: {missing}")
+    if unexpected:
+        parts.append(f"unexpected keys: {unexpected}")
+    return ("; " + "; ".join(parts)) if parts else ""
+
+
+def _read_npz(path: str) -> dict[str, np.ndarray]:
+    """All arrays of an .npz archive, read without pickle; ValueError if it is not one."""
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"load_weights: no such file: {path!r}")
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise ValueError(
+            f"load_weights: {path!r} is not a weights file (.npz archive): {exc}"
+        ) from None
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise ValueError(
+            f"load_weights: {path!r} holds a single .npy array, not an .npz archive of "
+            "named weights"
+        )
+    try:
+        with loaded:
+            # Reading every member here surfaces truncation and corruption now, not later.
+            return {key: loaded[key] for key in loaded.files}
+    except Exception as exc:  # zipfile, zlib and numpy raise a variety of types
+        raise ValueError(
+            f"load_weights: {path!r} is truncated or corrupt ({type(exc).__name__}: {exc})"
+        ) from None

@@ -1,0 +1,473 @@
+"""Optimizers (SGD, Adam) with PyTorch's exact update rules, and learning-rate schedules.
+
+An optimizer updates each parameter's ``.data`` in place with numpy, from its ``.grad``;
+it never builds graph nodes, and it keeps each parameter's dtype (Python-float
+hyperparameters do not promote float32 arrays). Parameters without a gradient are
+skipped, as in PyTorch.
+
+Late binding: ``SGD(lr=0.1)`` without parameters is valid; ``bind(params)`` (replace)
+or ``add_params(params)`` (extend) supplies them later, which is what a Keras-style
+``compile`` does. ``bind(module)`` with a Module also works while the module still has
+lazily built layers: the parameter list is refreshed at each ``step()``/``zero_grad()``
+until the module reports ``built``, then frozen. ``step()`` with no parameters raises
+ValueError.
+
+Schedules: a `Schedule` is a small object mapping an epoch index (0-based) to a learning
+rate with ``lr_at(epoch)``; it keeps a current ``epoch`` that ``step()`` advances. Give
+one as ``lr`` (``SGD(params, lr=StepDecay(0.1, step_size=10))``) and the optimizer reads
+``schedule.lr_at(schedule.epoch)`` at every step; advance it once per epoch with
+``opt.schedule.step()`` (PyTorch's ``scheduler.step()``), or set it with
+``opt.set_epoch(e)`` (what a ``fit`` loop with ``initial_epoch`` does). Assigning a
+number to ``opt.lr`` replaces any schedule. Schedules are also callables ``s(epoch)``, so
+they fit a Keras-style LearningRateScheduler callback.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd import Value
+from nn.module import Module
+
+__all__ = [
+    "SGD",
+    "Adam",
+    "CosineDecay",
+    "ExponentialDecay",
+    "Optimizer",
+    "Schedule",
+    "StepDecay",
+]
+
+
+# --- schedules ---------------------------------------------------------------------------
+
+
+def _nonnegative(who: str, what: str, value: Any) -> float:
+    v = float(value)
+    if not (math.isfinite(v) and v >= 0.0):
+        raise ValueError(f"{who}: {what} must be a finite number >= 0, got {value!r}")
+    return v
+
+
+class Schedule:
+    """A learning rate per epoch: ``lr_at(epoch)``; ``epoch`` is the current one."""
+
+    def __init__(self, initial_lr: float) -> None:
+        self.initial_lr = _nonnegative(type(self).__name__, "initial_lr", initial_lr)
+        self.epoch = 0
+
+    def lr_at(self, epoch: int) -> float:
+        raise NotImplementedError
+
+    def __call__(self, epoch: int) -> float:
+        return self.lr_at(epoch)
+
+    @property
+    def lr(self) -> float:
+        """The learning rate of the current epoch."""
+        return self.lr_at(self.epoch)
+
+    def step(self) -> float:
+        """Move to the next epoch; returns its learning rate."""
+        self.epoch += 1
+        return self.lr
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"epoch": self.epoch}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.epoch = int(state["epoch"])
+
+
+class StepDecay(Schedule):
+    """lr0 * gamma ** (epoch // step_size): divide by 1/gamma every step_size epochs
+    (PyTorch's StepLR)."""
+
+    def __init__(self, initial_lr: float, step_size: int, gamma: float = 0.1) -> None:
+        super().__init__(initial_lr)
+        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
+            raise ValueError(f"StepDecay: step_size must be an int >= 1, got {step_size!r}")
+        self.step_size = step_size
+        self.gamma = _nonnegative("StepDecay", "gamma", gamma)
+
+    def lr_at(self, epoch: int) -> float:
+        return self.initial_lr * self.gamma ** (epoch // self.step_size)
+
+
+class ExponentialDecay(Schedule):
+    """lr0 * decay_rate ** (epoch / decay_epochs), the exponent floored when
+    ``staircase`` (Keras' ExponentialDecay counted in epochs; with decay_epochs=1 it is
+    PyTorch's ExponentialLR with gamma = decay_rate)."""
+
+    def __init__(
+        self,
+        initial_lr: float,
+        decay_rate: float,
+        decay_epochs: int = 1,
+        staircase: bool = False,
+    ) -> None:
+        super().__init__(initial_lr)
+        self.decay_rate = _nonnegative("ExponentialDecay", "decay_rate", decay_rate)
+        if isinstance(decay_epochs, bool) or not isinstance(decay_epochs, int) or decay_epochs < 1:
+            raise ValueError(
+                f"ExponentialDecay: decay_epochs must be an int >= 1, got {decay_epochs!r}"
+            )
+        self.decay_epochs = decay_epochs
+        self.staircase = bool(staircase)
+
+    def lr_at(self, epoch: int) -> float:
+        e = epoch / self.decay_epochs
+        return self.initial_lr * self.decay_rate ** (math.floor(e) if self.staircase else e)
+
+
+class CosineDecay(Schedule):
+    """min_lr + (lr0 - min_lr) (1 + cos(pi t / T)) / 2 with t = min(epoch, T):
+    half a cosine from lr0 down to min_lr over ``total_epochs`` = T, then flat
+    (PyTorch's CosineAnnealingLR closed form; Keras' CosineDecay with
+    alpha = min_lr / lr0)."""
+
+    def __init__(self, initial_lr: float, total_epochs: int, min_lr: float = 0.0) -> None:
+        super().__init__(initial_lr)
+        if isinstance(total_epochs, bool) or not isinstance(total_epochs, int) or total_epochs < 1:
+            raise ValueError(f"CosineDecay: total_epochs must be an int >= 1, got {total_epochs!r}")
+        self.total_epochs = total_epochs
+        self.min_lr = _nonnegative("CosineDecay", "min_lr", min_lr)
+
+    def lr_at(self, epoch: int) -> float:
+        t = min(max(epoch, 0), self.total_epochs)
+        cos = (1.0 + math.cos(math.pi * t / self.total_epochs)) / 2.0
+        return self.min_lr + (self.initial_lr - self.min_lr) * cos
+
+
+# --- optimizers --------------------------------------------------------------------------
+
+ParamsLike = Iterable[Value] | Module
+
+
+class Optimizer:
+    """Holds parameters, their per-parameter state and the learning rate (or schedule).
+
+    Subclasses define ``_update(p, grad, state, lr)``, which changes ``p.data``.
+    """
+
+    def __init__(self, params: ParamsLike | None, lr: float | Schedule) -> None:
+        self._params: list[Value] = []
+        self._state: list[dict[str, Any]] = []
+        self._module: Module | None = None
+        self.schedule: Schedule | None = None
+        self._lr = 0.0
+        self.lr = lr
+        if params is not None:
+            self.bind(params)
+
+    # --- learning rate ---------------------------------------------------------------
+    @property
+    def lr(self) -> float:
+        """The learning rate used by the next step (the schedule's, if there is one)."""
+        s = self.schedule
+        return self._lr if s is None else s.lr_at(s.epoch)
+
+    @lr.setter
+    def lr(self, value: float | Schedule) -> None:
+        if isinstance(value, Schedule):
+            self.schedule = value
+            self._lr = value.initial_lr
+        else:
+            self._lr = _nonnegative(type(self).__name__, "lr", value)
+            self.schedule = None
+
+    # Keras' name for the same thing.
+    learning_rate = lr
+
+    def set_epoch(self, epoch: int) -> None:
+        """Tell the schedule (if any) which epoch is starting."""
+        if self.schedule is not None:
+            self.schedule.epoch = int(epoch)
+
+    # --- parameters --------------------------------------------------------------------
+    def bind(self, params: ParamsLike) -> Optimizer:
+        """Use these parameters (a Module or an iterable of Values), dropping any state;
+        returns self."""
+        self._params, self._state, self._module = [], [], None
+        if isinstance(params, Module):
+            self._module = params
+            self._refresh()
+        else:
+            self.add_params(params)
+        return self
+
+    def add_params(self, params: ParamsLike) -> Optimizer:
+        """Add parameters (a parameter already held is not added twice); returns self."""
+        if isinstance(params, Module):
+            params = params.parameters()
+        if isinstance(params, Value):
+            raise TypeError(
+                f"{type(self).__name__}: params must be an iterable of Parameters or a "
+                "Module, got a single Value (wrap it in a list)"
+            )
+        held = {id(p) for p in self._params}
+        for i, p in enumerate(params):
+            if not isinstance(p, Value):
+                raise TypeError(
+                    f"{type(self).__name__}: params[{i}] is a {type(p).__name__}, not a Parameter"
+                )
+            if id(p) not in held:
+                held.add(id(p))
+                self._params.append(p)
+                self._state.append({})
+        return self
+
+    def _refresh(self) -> None:
+        """Re-read a bound module's parameters (lazy layers may have built), keeping the
+        state of those already held."""
+        module = self._module
+        if module is None:
+            return
+        old = {id(p): s for p, s in zip(self._params, self._state)}
+        self._params = list[Value](module.parameters())
+        self._state = [old.get(id(p), {}) for p in self._params]
+        if module.built:
+            self._module = None  # complete: no more refreshing
+
+    @property
+    def params(self) -> list[Value]:
+        """The parameters this optimizer updates (a copy of its list)."""
+        self._refresh()
+        return list(self._params)
+
+    # --- the step ----------------------------------------------------------------------
+    def zero_grad(self) -> None:
+        """Forget every parameter's gradient (``.grad`` becomes None, as PyTorch's default)."""
+        self._refresh()
+        for p in self._params:
+            p.grad = None
+
+    def step(self) -> None:
+        """Update every parameter that has a gradient."""
+        self._refresh()
+        if not self._params:
+            raise ValueError(
+                f"{type(self).__name__}.step: the optimizer has no parameters; pass "
+                "model.parameters() when creating it or call bind(...) first (a model whose "
+                "layers build at their first call, such as Dense without input_dim, has no "
+                "parameters until it has seen a batch)"
+            )
+        lr = self.lr
+        for p, state in zip(self._params, self._state):
+            g = p.grad
+            if g is None:
+                continue
+            if isinstance(g, Value):  # a gradient recorded with create_graph=True
+                g = g.data
+            self._update(p, np.asarray(g), state, lr)
+
+    def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _apply(p: Value, delta: np.ndarray) -> None:
+        """p.data -= delta, in place when the array allows it (no new allocation, and
+        the dtype is kept); assigning ``.data`` afterwards tells the engine the value
+        changed, so a graph computed before the step refuses to backpropagate."""
+        d = p.data
+        try:
+            d -= delta
+        except ValueError:  # a read-only array (e.g. one the user assigned): replace it
+            d = (d - delta).astype(d.dtype)
+        p.data = d
+
+    # --- saving and resuming -----------------------------------------------------------
+    def _hyperparams(self) -> dict[str, Any]:
+        return {}
+
+    def state_dict(self) -> dict[str, Any]:
+        """Hyperparameters, the schedule's position and a copy of each parameter's state
+        (listed in parameter order)."""
+        self._refresh()
+        state = [
+            {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
+            for s in self._state
+        ]
+        return {
+            "type": type(self).__name__,
+            "lr": self._lr,
+            "hyperparams": self._hyperparams(),
+            "schedule": None if self.schedule is None else self.schedule.state_dict(),
+            "state": state,
+        }
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what `state_dict` returned, for the same parameters in the same order.
+
+        Everything is checked before anything changes; mismatches raise ValueError.
+        """
+        self._refresh()
+        who = f"{type(self).__name__}.load_state_dict"
+        kind = state_dict.get("type")
+        if kind != type(self).__name__:
+            raise ValueError(f"{who}: the state is from a {kind} optimizer")
+        states = state_dict["state"]
+        if len(states) != len(self._params):
+            raise ValueError(
+                f"{who}: the state has {len(states)} parameters, this optimizer has "
+                f"{len(self._params)}"
+            )
+        new_states = []
+        for i, (p, s) in enumerate(zip(self._params, states)):
+            restored: dict[str, Any] = {}
+            for key, v in s.items():
+                if isinstance(v, np.ndarray):
+                    if v.shape != p.shape:
+                        raise ValueError(
+                            f"{who}: parameter {i}: {key!r} has shape {v.shape}, the "
+                            f"parameter has shape {p.shape}"
+                        )
+                    v = np.array(v, dtype=p.dtype)
+                restored[key] = v
+            new_states.append(restored)
+        self._state = new_states
+        self._set_hyperparams(state_dict.get("hyperparams", {}))
+        self._lr = float(state_dict.get("lr", self._lr))
+        sched = state_dict.get("schedule")
+        if sched is not None and self.schedule is not None:
+            self.schedule.load_state_dict(sched)
+
+    def _set_hyperparams(self, values: dict[str, Any]) -> None:
+        known = self._hyperparams()
+        for key, value in values.items():
+            if key in known:  # only this optimizer's own settings, nothing else
+                setattr(self, key, value)
+
+    def __repr__(self) -> str:
+        parts = [f"lr={self.schedule!r}" if self.schedule else f"lr={self._lr:g}"]
+        parts += [f"{k}={v!r}" for k, v in self._hyperparams().items()]
+        return f"{type(self).__name__}({', '.join(parts)}, params={len(self._params)})"
+
+
+def _lr_argument(who: str, lr: float | Schedule | None, learning_rate: Any, default: float) -> Any:
+    """Accept PyTorch's ``lr`` or Keras' ``learning_rate`` (not both)."""
+    if learning_rate is not None:
+        if lr is not None:
+            raise TypeError(f"{who}: give lr or learning_rate, not both")
+        return learning_rate
+    return default if lr is None else lr
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with PyTorch's rule (momentum, dampening, Nesterov,
+    weight decay).
+
+        g = grad + weight_decay * p
+        if momentum:  b = g on the first step, else b = momentum * b + (1 - dampening) * g
+                      g = g + momentum * b  if nesterov  else  b
+        p = p - lr * g
+
+    With a constant learning rate this equals Keras' ``v = momentum v - lr g; p += v``.
+    Nesterov needs momentum > 0 and dampening 0.
+    """
+
+    def __init__(
+        self,
+        params: ParamsLike | None = None,
+        lr: float | Schedule | None = None,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        *,
+        learning_rate: float | Schedule | None = None,
+    ) -> None:
+        self.momentum = _nonnegative("SGD", "momentum", momentum)
+        self.dampening = float(dampening)
+        self.weight_decay = _nonnegative("SGD", "weight_decay", weight_decay)
+        self.nesterov = bool(nesterov)
+        if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
+            raise ValueError("SGD: nesterov needs momentum > 0 and dampening = 0")
+        super().__init__(params, _lr_argument("SGD", lr, learning_rate, 0.01))
+
+    def _hyperparams(self) -> dict[str, Any]:
+        return {
+            "momentum": self.momentum,
+            "dampening": self.dampening,
+            "weight_decay": self.weight_decay,
+            "nesterov": self.nesterov,
+        }
+
+    def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> None:
+        g = grad
+        if self.weight_decay:
+            g = g + self.weight_decay * p.data
+        m = self.momentum
+        if m:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = np.array(g, copy=True)  # PyTorch: the first buffer is the gradient
+                state["momentum_buffer"] = buf
+            else:
+                buf *= m
+                buf += (1.0 - self.dampening) * g
+            g = g + m * buf if self.nesterov else buf
+        self._apply(p, lr * g)
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba, 2015) with PyTorch's rule; t counts this parameter's steps.
+
+    g = grad + weight_decay * p
+    m = b1 m + (1 - b1) g;   v = b2 v + (1 - b2) g^2
+    p = p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+    """
+
+    def __init__(
+        self,
+        params: ParamsLike | None = None,
+        lr: float | Schedule | None = None,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        *,
+        learning_rate: float | Schedule | None = None,
+    ) -> None:
+        b1, b2 = (float(b) for b in betas)
+        if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
+            raise ValueError(f"Adam: betas must lie in [0, 1), got {tuple(betas)}")
+        self.betas = (b1, b2)
+        self.eps = _nonnegative("Adam", "eps", eps)
+        self.weight_decay = _nonnegative("Adam", "weight_decay", weight_decay)
+        super().__init__(params, _lr_argument("Adam", lr, learning_rate, 1e-3))
+
+    def _hyperparams(self) -> dict[str, Any]:
+        return {"betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
+
+    def _set_hyperparams(self, values: dict[str, Any]) -> None:
+        super()._set_hyperparams(values)
+        self.betas = tuple(float(b) for b in self.betas)  # type: ignore[assignment]
+
+    def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> None:
+        b1, b2 = self.betas
+        g = grad
+        if self.weight_decay:
+            g = g + self.weight_decay * p.data
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(p.data)
+            state["exp_avg_sq"] = np.zeros_like(p.data)
+        state["step"] += 1
+        t = state["step"]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m *= b1
+        m += (1.0 - b1) * g
+        v *= b2
+        v += (1.0 - b2) * (g * g)
+        # PyTorch's arrangement: (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps).
+        bias1 = 1.0 - b1**t
+        bias2 = 1.0 - b2**t
+        denom = np.sqrt(v)
+        denom /= math.sqrt(bias2)
+        denom += self.eps
+        self._apply(p, (lr / bias1) * m / denom)

@@ -1,0 +1,301 @@
+"""Tests for nn.layers: Linear, Dense (eager and deferred build), Sequential, MLP, Flatten."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+from autograd import Value
+from autograd.testing import gradcheck
+
+RNG = np.random.default_rng(0)
+
+
+def _owner_and_attr(module: nn.Module, dotted: str) -> tuple[Any, str]:
+    """The object holding a dotted parameter name's last part, and that part."""
+    *path, last = dotted.split(".")
+    obj: Any = module
+    for part in path:
+        obj = obj[int(part)] if isinstance(obj, nn.Sequential | list) else getattr(obj, part)
+    return obj, last
+
+
+def check_module_gradients(module: nn.Module, x: np.ndarray) -> None:
+    """gradcheck of sum(w * module(x)) with respect to x and every parameter, in float64.
+
+    The random weights w make every output element matter differently, so a gradient
+    routed to the wrong place cannot cancel out in the sum.
+    """
+    module.to(np.float64)
+    names = [n for n, _ in module.named_parameters()]
+    start = [p.data.copy() for _, p in module.named_parameters()]
+    w = RNG.uniform(0.5, 1.5, size=np.shape(module(x.astype(np.float64)).data))
+
+    def f(xv: Value, *params: Value) -> Value:
+        for name, p in zip(names, params):
+            owner, attr = _owner_and_attr(module, name)
+            setattr(owner, attr, p)
+        return (module(xv) * w).sum()
+
+    assert gradcheck(f, x.astype(np.float64), *start, atol=1e-6, rtol=1e-4)
+
+
+def _x(*shape: int) -> np.ndarray:
+    return RNG.normal(size=shape).astype(np.float32)
+
+
+# --- Linear ---------------------------------------------------------------------------------
+
+
+def test_linear_computes_x_at_w_plus_b_in_float32() -> None:
+    nn.manual_seed(0)
+    layer = nn.Linear(5, 3)
+    assert layer.weight.shape == (5, 3) and layer.bias is not None and layer.bias.shape == (3,)
+    x = _x(4, 5)
+    out = layer(Value(x, requires_grad=False))
+    np.testing.assert_allclose(out.data, x @ layer.weight.data + layer.bias.data, rtol=1e-6)
+    assert out.dtype == np.float32
+    assert out.op == "add" and out.parents[0].op == "matmul"  # two nodes, nothing more
+
+
+def test_linear_init_is_pytorch_uniform() -> None:
+    nn.manual_seed(1)
+    layer = nn.Linear(400, 300)
+    bound = 1 / math.sqrt(400)
+    for p in (layer.weight.data, layer.bias.data):  # type: ignore[union-attr]
+        assert np.abs(p).max() <= bound
+        assert np.abs(p).max() > 0.95 * bound  # spread over the whole interval
+    assert abs(float(layer.weight.data.std()) - bound / math.sqrt(3)) < 0.01 * bound
+
+
+def test_linear_without_bias_and_input_casting() -> None:
+    layer = nn.Linear(2, 2, bias=False)
+    assert layer.bias is None and len(layer.parameters()) == 1
+    out = layer(np.ones((3, 2), dtype=np.float64))  # float64 data is cast, not promoted
+    assert out.dtype == np.float32
+    assert layer([[1, 2]]).dtype == np.float32  # lists and ints too
+    const64 = Value(np.ones((1, 2)), requires_grad=False)
+    assert layer(const64).dtype == np.float32
+
+
+def test_linear_errors() -> None:
+    with pytest.raises(ValueError, match="in_features must be a positive int"):
+        nn.Linear(0, 3)
+    with pytest.raises(TypeError, match="out_features must be an int"):
+        nn.Linear(2, 2.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"expected inputs with 3 features.*\(2, 4\)"):
+        nn.Linear(3, 1)(np.ones((2, 4)))
+
+
+def test_linear_gradcheck() -> None:
+    check_module_gradients(nn.Linear(4, 3), _x(5, 4))
+    check_module_gradients(nn.Linear(3, 2, bias=False), _x(2, 3))
+
+
+def test_input_batch_is_not_a_graph_node() -> None:
+    layer = nn.Linear(3, 2)
+    xb = Value(_x(4, 3), requires_grad=False)
+    layer(xb).sum().backward()
+    assert xb.grad is None
+    assert layer.weight.grad is not None and layer.weight.grad.dtype == np.float32
+
+
+# --- Dense ----------------------------------------------------------------------------------
+
+
+def test_dense_with_input_dim_builds_at_once() -> None:
+    nn.manual_seed(0)
+    layer = nn.Dense(8, activation="relu", input_dim=4)
+    assert layer.built and layer.kernel is not None and layer.kernel.shape == (4, 8)
+    assert layer.bias is not None and np.all(layer.bias.data == 0)  # zeros, Keras' default
+    limit = math.sqrt(6 / (4 + 8))
+    assert np.abs(layer.kernel.data).max() <= limit
+    assert layer.weight is layer.kernel
+    assert [n for n, _ in layer.named_parameters()] == ["kernel", "bias"]
+
+
+def test_dense_builds_at_first_call() -> None:
+    layer = nn.Dense(3)
+    assert not layer.built and layer.parameters() == []
+    out = layer(_x(2, 5))
+    assert layer.built and layer.kernel is not None and layer.kernel.shape == (5, 3)
+    assert out.shape == (2, 3)
+    with pytest.raises(ValueError, match=r"Dense: expected inputs with 5 features.*\(2, 4\)"):
+        layer(_x(2, 4))
+
+
+def test_dense_activation_and_bias_options() -> None:
+    nn.manual_seed(0)
+    layer = nn.Dense(3, activation="sigmoid", use_bias=False, input_dim=2)
+    assert layer.bias is None
+    x = _x(4, 2)
+    expected = 1 / (1 + np.exp(-(x @ layer.kernel.data)))  # type: ignore[union-attr]
+    np.testing.assert_allclose(layer(x).data, expected, rtol=1e-5)
+    assert repr(layer) == "Dense(units=3, activation='sigmoid', use_bias=False, input_dim=2)"
+    callable_act = nn.Dense(2, activation=autograd.tanh, input_dim=2)
+    assert callable_act(np.zeros((1, 2), np.float32)).shape == (1, 2)
+
+
+def test_dense_initializers_by_name_and_callable() -> None:
+    layer = nn.Dense(4, kernel_initializer="ones", bias_initializer="ones", input_dim=2)
+    assert np.all(layer.kernel.data == 1) and np.all(layer.bias.data == 1)  # type: ignore[union-attr]
+
+    def halves(shape: tuple[int, ...], dtype: Any = np.float32, rng: Any = None) -> np.ndarray:
+        return np.full(shape, 0.5, dtype=dtype)
+
+    layer = nn.Dense(2, kernel_initializer=halves, input_dim=3)
+    assert np.all(layer.kernel.data == 0.5)  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="unknown initializer 'nope'"):
+        nn.Dense(2, kernel_initializer="nope")
+
+
+@pytest.mark.parametrize("units", [0, -3])
+def test_dense_rejects_non_positive_units(units: int) -> None:
+    with pytest.raises(ValueError, match="units must be a positive int"):
+        nn.Dense(units)
+
+
+def test_dense_unknown_activation_raises_at_construction_listing_names() -> None:
+    with pytest.raises(ValueError, match=r"unknown activation 'rectifier'.*'relu'.*'step'"):
+        nn.Dense(4, activation="rectifier")
+
+
+@pytest.mark.parametrize("act", ["relu", "tanh", "sigmoid", "softmax", "elu", "softplus", None])
+def test_dense_gradcheck(act: str | None) -> None:
+    nn.manual_seed(3)
+    layer = nn.Dense(3, activation=act, input_dim=4, bias_initializer="normal")
+    check_module_gradients(layer, _x(5, 4))
+
+
+# --- Sequential -----------------------------------------------------------------------------
+
+
+def test_sequential_container_protocol() -> None:
+    a, b, c = nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)
+    model = nn.Sequential(a, b)
+    assert len(model) == 2 and model[0] is a and model[-1] is b
+    assert list(model) == [a, b]
+    assert model.append(c) is model and len(model) == 3 and model[2] is c
+    sub = model[1:]
+    assert isinstance(sub, nn.Sequential) and list(sub) == [b, c]
+    assert nn.Sequential([a, b]).layers == [a, b]
+    with pytest.raises(TypeError, match="Modules"):
+        nn.Sequential(a, "relu")  # type: ignore[arg-type]
+
+
+def test_sequential_forward_chains_layers() -> None:
+    nn.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    x = _x(4, 2)
+    h = np.tanh(x @ model[0].weight.data + model[0].bias.data)
+    np.testing.assert_allclose(
+        model(x).data, h @ model[2].weight.data + model[2].bias.data, rtol=1e-5
+    )
+
+
+def test_sequential_propagates_input_dim_so_every_dense_builds() -> None:
+    model = nn.Sequential(
+        nn.Dense(16, activation="relu", input_dim=8),
+        nn.Dense(4, activation="tanh"),
+        nn.Dense(2),
+    )
+    assert model.built
+    assert [p.shape for p in model.parameters()] == [(8, 16), (16,), (16, 4), (4,), (4, 2), (2,)]
+    assert model.count_params() == 8 * 16 + 16 + 16 * 4 + 4 + 4 * 2 + 2
+    assert model.output_shape((8,)) == (2,)
+
+
+def test_sequential_add_after_build_builds_the_new_layer() -> None:
+    model = nn.Sequential(nn.Dense(4, input_dim=3))
+    model.add(nn.ReLU())
+    model.add(nn.Dense(2))
+    assert model.built and model[2].kernel.shape == (4, 2)
+
+
+def test_sequential_without_input_dim_builds_at_first_call_or_build() -> None:
+    model = nn.Sequential(nn.Dense(4, activation="relu"), nn.Dense(2))
+    assert not model.built and model.parameters() == []
+    model(_x(3, 6))
+    assert model.built and model[0].kernel.shape == (6, 4)
+    other = nn.Sequential(nn.Flatten(), nn.Dense(5), nn.Dense(1))
+    other.build((2, 3))
+    assert other.built and other[1].kernel.shape == (6, 5)
+    assert other.output_shape((2, 3)) == (1,)
+
+
+def test_sequential_rejects_incompatible_known_shapes() -> None:
+    with pytest.raises(ValueError, match=r"input shape \(3,\) does not end in 4"):
+        nn.Sequential(nn.Linear(2, 3), nn.Linear(4, 1))
+
+
+def test_sequential_gradcheck() -> None:
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Dense(2, input_dim=4), nn.Softplus())
+    check_module_gradients(model, _x(4, 3))
+
+
+# --- MLP, Flatten, Identity -----------------------------------------------------------------
+
+
+def test_mlp_structure() -> None:
+    model = nn.MLP([2, 8, 8, 1], activation="tanh", output_activation="sigmoid")
+    kinds = [type(m).__name__ for m in model]
+    assert kinds == ["Linear", "Tanh", "Linear", "Tanh", "Linear", "Sigmoid"]
+    assert model(_x(5, 2)).shape == (5, 1)
+    assert [n for n, _ in model.named_parameters()][:2] == ["0.weight", "0.bias"]
+    prelu_mlp = nn.MLP([2, 3, 3, 1], activation="prelu")
+    slopes = [m.weight for m in prelu_mlp if isinstance(m, nn.PReLU)]
+    assert len(slopes) == 2 and slopes[0] is not slopes[1]  # one fresh slope per layer
+    with pytest.raises(ValueError, match="at least an input and an output"):
+        nn.MLP([3])
+    with pytest.raises(ValueError, match="shared"):
+        nn.MLP([2, 3, 1], activation=nn.PReLU())
+
+
+def test_mlp_gradcheck() -> None:
+    nn.manual_seed(0)
+    check_module_gradients(nn.MLP([3, 4, 2], activation="elu"), _x(3, 3))
+
+
+def test_flatten_and_identity() -> None:
+    x = _x(2, 3, 4)
+    flat = nn.Flatten()(Value(x))
+    assert flat.shape == (2, 12)
+    np.testing.assert_array_equal(flat.data, x.reshape(2, 12))
+    assert nn.Flatten().output_shape((3, 4)) == (12,)
+    v = Value(x)
+    assert nn.Identity()(v) is v
+    check_module_gradients(nn.Sequential(nn.Flatten(), nn.Linear(6, 2)), _x(2, 2, 3))
+
+
+def test_manual_seed_gives_identical_weights() -> None:
+    def build() -> list[np.ndarray]:
+        nn.manual_seed(42)
+        model = nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Dense(2, input_dim=5))
+        return [p.data.copy() for p in model.parameters()]
+
+    first, second = build(), build()
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    nn.manual_seed(43)
+    third = nn.Sequential(nn.Linear(3, 5)).parameters()[0].data
+    assert not np.array_equal(first[0], third)
+
+
+def test_layers_keep_float32_parameters_and_gradients() -> None:
+    makers: list[Callable[[], nn.Module]] = [
+        lambda: nn.Linear(3, 2),
+        lambda: nn.Dense(2, activation="relu", input_dim=3),
+        lambda: nn.MLP([3, 4, 2], activation="prelu"),
+    ]
+    for make in makers:
+        model = make()
+        out = model(Value(_x(4, 3), requires_grad=False))
+        out.sum().backward()
+        for p in model.parameters():
+            assert p.dtype == np.float32 and p.grad.dtype == np.float32

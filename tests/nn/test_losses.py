@@ -1,0 +1,232 @@
+"""Tests for nn.losses: values, gradients, stability at 1e4, dtype, and clear errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Value
+from autograd.testing import gradcheck
+from nn import losses as L
+
+RNG = np.random.default_rng(0)
+N, C = 6, 4
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    m = z.max(axis=1, keepdims=True)
+    return z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+
+
+def _labels() -> np.ndarray:
+    return RNG.integers(0, C, size=N)
+
+
+# --- values against numpy formulas ---------------------------------------------------------
+
+
+def test_mse_and_l1() -> None:
+    p, y = RNG.normal(size=(N, 3)), RNG.normal(size=(N, 3))
+    assert nn.MSELoss()(Value(p), y).item() == pytest.approx(np.mean((p - y) ** 2))
+    assert nn.L1Loss()(Value(p), y).item() == pytest.approx(np.mean(np.abs(p - y)))
+    assert L.mse_loss(Value(p), y, reduction="sum").item() == pytest.approx(np.sum((p - y) ** 2))
+    per = L.l1_loss(Value(p), y, reduction="none")
+    np.testing.assert_allclose(per.data, np.abs(p - y))
+
+
+def test_bce_on_probabilities_and_its_clip() -> None:
+    p = RNG.uniform(0.05, 0.95, size=(N, 1))
+    y = RNG.integers(0, 2, size=(N, 1)).astype(float)
+    expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert nn.BCELoss()(Value(p), y).item() == pytest.approx(expected)
+    # p = 0 or 1 exactly: clipped to [1e-7, 1 - 1e-7], finite loss and gradient (no nan).
+    edge = Value(np.array([[0.0], [1.0], [0.0], [1.0]]))
+    target = np.array([[1.0], [0.0], [0.0], [1.0]])
+    loss = nn.BCELoss()(edge, target)
+    assert loss.item() == pytest.approx(-(2 * np.log(1e-7) + 2 * np.log(1 - 1e-7)) / 4)
+    loss.backward()
+    assert np.all(np.isfinite(edge.grad))
+
+
+def test_bce_with_logits_matches_formula_and_is_stable() -> None:
+    z = RNG.normal(size=(N, 2)) * 3
+    y = RNG.uniform(size=(N, 2))
+    expected = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+    assert nn.BCEWithLogitsLoss()(Value(z), y).item() == pytest.approx(expected)
+    big = Value(np.array([[1e4], [-1e4], [1e4], [-1e4]], np.float32))
+    loss = nn.BCEWithLogitsLoss()(big, np.array([1, 0, 0, 1]))
+    assert loss.item() == pytest.approx(1e4 / 2)  # two right (0 each), two wrong (1e4 each)
+    loss.backward()
+    np.testing.assert_allclose(big.grad.ravel(), [0, 0, 0.25, -0.25])
+
+
+def test_cross_entropy_with_integer_labels_one_hot_and_probabilities() -> None:
+    z, y = RNG.normal(size=(N, C)), _labels()
+    expected = -np.mean(_log_softmax(z)[np.arange(N), y])
+    assert nn.CrossEntropyLoss()(Value(z), y).item() == pytest.approx(expected)
+    one_hot = np.eye(C)[y]
+    assert nn.CrossEntropyLoss()(Value(z), one_hot).item() == pytest.approx(expected)
+    assert nn.CrossEntropyLoss()(Value(z), one_hot.astype(int)).item() == pytest.approx(expected)
+    soft = RNG.dirichlet(np.ones(C), size=N)
+    expected_soft = -np.mean((soft * _log_softmax(z)).sum(axis=1))
+    assert nn.CrossEntropyLoss()(Value(z), soft).item() == pytest.approx(expected_soft)
+    column = y[:, None]  # Keras-style sparse labels of shape (N, 1)
+    assert nn.CrossEntropyLoss()(Value(z), column).item() == pytest.approx(expected)
+    per = L.cross_entropy(Value(z), y, reduction="none")
+    np.testing.assert_allclose(per.data, -_log_softmax(z)[np.arange(N), y])
+
+
+def test_nll_loss_after_log_softmax_equals_cross_entropy() -> None:
+    z, y = RNG.normal(size=(N, C)), _labels()
+    logp = nn.LogSoftmax()(Value(z))
+    assert nn.NLLLoss()(logp, y).item() == pytest.approx(nn.CrossEntropyLoss()(Value(z), y).item())
+    assert L.nll_loss(Value(z), y, reduction="sum").item() == pytest.approx(
+        -z[np.arange(N), y].sum()
+    )
+
+
+def test_cross_entropy_is_stable_for_logits_of_1e4() -> None:
+    z = Value(np.array([[1e4, -1e4, 0.0], [0.0, 1e4, 1e4]], np.float32))
+    loss = nn.CrossEntropyLoss()(z, np.array([0, 0]))
+    # row 0 right (loss 0); row 1 wrong: logsumexp - 0 = 1e4 + log 2
+    assert loss.item() == pytest.approx((1e4 + np.log(2)) / 2)
+    loss.backward()
+    assert np.all(np.isfinite(z.grad))
+    # float32 spacing near 1e4 is about 1e-3, so log_softmax there is good to about 5e-4
+    np.testing.assert_allclose(z.grad, np.array([[0, 0, 0], [-0.5, 0.25, 0.25]]), atol=1e-3)
+
+
+# --- gradients -------------------------------------------------------------------------------
+
+
+def _target(kind: str) -> Any:
+    if kind == "labels":
+        return _labels()
+    if kind == "probs":
+        return RNG.dirichlet(np.ones(C), size=N)
+    if kind == "binary":
+        return RNG.uniform(size=(N, C))
+    return RNG.normal(size=(N, C))
+
+
+GRAD_CASES: list[tuple[str, Callable[..., Any], str, Callable[[np.ndarray], np.ndarray]]] = [
+    ("mse", nn.MSELoss(), "real", lambda z: z),
+    ("l1", nn.L1Loss(), "real", lambda z: z),
+    ("bce", nn.BCELoss(), "binary", lambda z: 1 / (1 + np.exp(-z))),
+    ("bce_logits", nn.BCEWithLogitsLoss(), "binary", lambda z: z),
+    ("ce_labels", nn.CrossEntropyLoss(), "labels", lambda z: z),
+    ("ce_probs", nn.CrossEntropyLoss(), "probs", lambda z: z),
+    ("nll", nn.NLLLoss(), "labels", _log_softmax),
+]
+
+
+@pytest.mark.parametrize(
+    ("loss", "kind", "make_input"), [c[1:] for c in GRAD_CASES], ids=[c[0] for c in GRAD_CASES]
+)
+def test_gradcheck(loss: Callable[..., Any], kind: str, make_input: Callable[..., Any]) -> None:
+    x = make_input(RNG.normal(size=(N, C)))
+    target = _target(kind)
+    if kind == "real":  # keep |pred - target| away from L1's kink at 0
+        target = x + RNG.choice([-1.0, 1.0], size=x.shape) * RNG.uniform(0.1, 1.0, size=x.shape)
+    assert gradcheck(lambda v: loss(v, target), x, atol=1e-6, rtol=1e-4)
+
+
+def test_bce_with_logits_gradient_is_sigmoid_minus_y_over_n() -> None:
+    z = Value(RNG.normal(size=(N, 1)))
+    y = RNG.integers(0, 2, size=N)
+    nn.BCEWithLogitsLoss()(z, y).backward()
+    expected = (1 / (1 + np.exp(-z.data.ravel())) - y) / N
+    np.testing.assert_allclose(z.grad.ravel(), expected, rtol=1e-10)
+
+
+# --- dtypes and shapes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("loss", [nn.MSELoss(), nn.L1Loss(), nn.BCELoss(), nn.BCEWithLogitsLoss()])
+def test_float64_targets_do_not_promote_float32_predictions(loss: nn.Module) -> None:
+    p = Value(RNG.uniform(0.1, 0.9, size=(N, 1)).astype(np.float32))
+    out = loss(p, RNG.integers(0, 2, size=(N, 1)).astype(np.float64))
+    assert out.dtype == np.float32
+    out.backward()
+    assert p.grad.dtype == np.float32
+    assert loss(p, Value(np.ones((N, 1)), requires_grad=False)).dtype == np.float32
+
+
+def test_cross_entropy_keeps_float32() -> None:
+    z = Value(RNG.normal(size=(N, C)).astype(np.float32))
+    assert nn.CrossEntropyLoss()(z, _labels()).dtype == np.float32
+    assert nn.CrossEntropyLoss()(z, np.eye(C)[_labels()]).dtype == np.float32
+
+
+def test_column_predictions_with_flat_targets_are_not_broadcast() -> None:
+    p = RNG.normal(size=(N, 1))
+    y = RNG.normal(size=N)
+    expected = np.mean((p.ravel() - y) ** 2)  # not the (N, N) broadcast mean
+    assert nn.MSELoss()(Value(p), y).item() == pytest.approx(expected)
+    assert nn.MSELoss()(Value(p.ravel()), y[:, None]).item() == pytest.approx(expected)
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+def test_labels_out_of_range_name_the_label_and_the_class_count() -> None:
+    z = Value(RNG.normal(size=(3, C)))
+    with pytest.raises(
+        ValueError, match=r"CrossEntropyLoss: label 4 at position 1 is out of range for 4 classes"
+    ):
+        nn.CrossEntropyLoss()(z, np.array([0, 4, 1]))
+    with pytest.raises(ValueError, match="label -1 at position 2"):
+        nn.NLLLoss()(z, np.array([0, 1, -1]))
+
+
+def test_float_labels_where_class_indices_are_needed() -> None:
+    z = Value(RNG.normal(size=(3, C)))
+    with pytest.raises(
+        TypeError,
+        match=r"CrossEntropyLoss: class labels must be integers, got dtype float64.*astype\(int\)",
+    ):
+        nn.CrossEntropyLoss()(z, np.array([0.0, 1.0, 2.0]))
+    with pytest.raises(TypeError, match=r"NLLLoss: class labels must be integers.*Value"):
+        nn.NLLLoss()(z, Value(np.array([0, 1, 2])))
+    with pytest.raises(TypeError, match="integers, got dtype bool"):
+        nn.CrossEntropyLoss()(z, np.array([True, False, True]))
+
+
+def test_mismatched_batch_sizes_say_which() -> None:
+    z = Value(RNG.normal(size=(3, C)))
+    with pytest.raises(
+        ValueError, match="CrossEntropyLoss: batch sizes differ: scores have 3 rows, labels have 2"
+    ):
+        nn.CrossEntropyLoss()(z, np.array([0, 1]))
+    with pytest.raises(
+        ValueError, match=r"CrossEntropyLoss: batch sizes differ: predictions have 3 rows"
+    ):
+        nn.CrossEntropyLoss()(z, np.eye(C)[:2])
+    with pytest.raises(
+        ValueError, match=r"MSELoss: batch sizes differ: predictions have 3 rows.*targets have 5"
+    ):
+        nn.MSELoss()(z, np.zeros((5, C)))
+    with pytest.raises(
+        ValueError,
+        match=r"BCELoss: predictions have shape \(3, 4\) but targets have shape \(3, 2\)",
+    ):
+        nn.BCELoss()(z, np.zeros((3, 2)))
+
+
+def test_other_misuse() -> None:
+    with pytest.raises(ValueError, match=r"expects scores of shape \(batch, classes\)"):
+        nn.CrossEntropyLoss()(Value(np.zeros(4)), np.array([1]))
+    with pytest.raises(ValueError, match=r"integer labels must have shape \(2,\)"):
+        nn.CrossEntropyLoss()(Value(np.zeros((2, 3))), np.zeros((2, 1, 1), int))
+    with pytest.raises(ValueError, match=r"logits have shape \(2, 3\) but target prob"):
+        nn.CrossEntropyLoss()(Value(np.zeros((2, 3))), np.zeros((2, 2), int))
+    with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\]"):
+        nn.BCELoss()(Value(np.full((2, 1), 0.5)), np.array([[0.0], [2.0]]))
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        nn.MSELoss(reduction="average")
+    with pytest.raises(TypeError, match="targets must be numbers"):
+        nn.MSELoss()(Value(np.zeros(2)), np.array(["a", "b"]))
