@@ -45,9 +45,7 @@ class _Call:
     whether results must stay Values (nested) or come back raw."""
 
     def __init__(self, args: tuple[Any, ...], nums: tuple[int, ...]) -> None:
-        self.nested = _DEPTH > 0 or any(
-            isinstance(a, Value) and a.requires_grad for a in args
-        )
+        self.nested = _DEPTH > 0 or any(isinstance(a, Value) and a.requires_grad for a in args)
         self.args = list(args)
         self.xs: list[Value] = []
         for i in nums:
@@ -71,7 +69,9 @@ class _Call:
         """d out / d x for each variable (zeros where out does not depend on x)."""
         if not (isinstance(out, Value) and out.requires_grad):
             return [_zeros(x) for x in self.xs]
-        return gradients(out, self.xs, grad_output=seed, create_graph=self.nested, retain_graph=True)
+        return gradients(
+            out, self.xs, grad_output=seed, create_graph=self.nested, retain_graph=True
+        )
 
     def result(self, x: Any) -> Any:
         return x if self.nested else _raw(x)

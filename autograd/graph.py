@@ -10,8 +10,8 @@ single unbroadcast) before adding it to that input's running total.
 from __future__ import annotations
 
 import contextlib
-from operator import attrgetter
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -131,9 +131,7 @@ def _seed(root: Value, grad: Any, who: str) -> Any:
         grad = as_data(grad, "grad")
         gshape = shape_of(grad)
     if gshape != shape_of(d):
-        raise ValueError(
-            f"{who}: grad has shape {gshape} but the output has shape {shape_of(d)}"
-        )
+        raise ValueError(f"{who}: grad has shape {gshape} but the output has shape {shape_of(d)}")
     return grad if isinstance(grad, Value) else _fit(grad, root)
 
 
@@ -205,9 +203,9 @@ def _propagate(
                 if rules is None:
                     gi = all_grads[i]
                 elif kw is None:
-                    gi = rules[i](g, out, *args)
+                    gi = rules[i](g, out, *args)  # type: ignore[misc]
                 else:
-                    gi = rules[i](g, out, *args, **kw)
+                    gi = rules[i](g, out, *args, **kw)  # type: ignore[misc]
                 if checking:
                     check_gradient(node, i, gi)
                 if type(gi) is not float or type(p._data) is not float:
@@ -255,8 +253,7 @@ def gradients(
     differentiated again; otherwise they are raw floats/arrays. An input the
     output does not depend on gets zeros of its shape.
     """
-    single = isinstance(inputs, Value)
-    ins = [inputs] if single else list(inputs)  # type: ignore[list-item]
+    ins: list[Value] = [inputs] if isinstance(inputs, Value) else list(inputs)
     for i, x in enumerate(ins):
         if not isinstance(x, Value):
             raise TypeError(f"gradients: inputs[{i}] is a {type(x).__name__}, not a Value")
@@ -266,9 +263,7 @@ def gradients(
                 "so no gradient is computed for it"
             )
     if not output.requires_grad:
-        raise ValueError(
-            "gradients: the output does not depend on any Value that requires grad"
-        )
+        raise ValueError("gradients: the output does not depend on any Value that requires grad")
     if retain_graph is None:
         retain_graph = create_graph
     seed = _seed(output, grad_output, "gradients")

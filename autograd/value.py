@@ -21,11 +21,11 @@ garbage collector.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
-Data = Union[float, np.ndarray, np.generic]
+Data = float | np.ndarray | np.generic
 Rule = Callable[..., Any]
 
 # Whether operations are recorded; `graph.no_grad` switches it.
@@ -58,9 +58,7 @@ def as_data(x: Any, what: str = "data") -> Data:
             return x
         if kind in "iub":
             return x.astype(np.float64)
-        raise TypeError(
-            f"Value: {what} must hold real numbers, got an array of dtype {x.dtype}"
-        )
+        raise TypeError(f"Value: {what} must hold real numbers, got an array of dtype {x.dtype}")
     if isinstance(x, float):  # float subclasses
         return float(x)
     if isinstance(x, list | tuple):
@@ -96,7 +94,6 @@ class Primitive:
     tests need to know: input domains, kinks, which levels the op serves.
     """
 
-
     def __init__(
         self,
         name: str,
@@ -113,8 +110,8 @@ class Primitive:
         self.format_error = format_error
         # The rule-less twin that a node points to once backward released it,
         # so that pictures still name the op and a second backward can tell.
-        self.released: Primitive = self if released else Primitive(
-            name, fn, check, format_error, released=True
+        self.released: Primitive = (
+            self if released else Primitive(name, fn, check, format_error, released=True)
         )
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
@@ -288,33 +285,45 @@ class Value:
 
     __slots__ = (
         "_data",
-        "grad",
-        "requires_grad",
-        "name",
+        "_g",
+        "_kw",
+        "_op",
+        "_stamp",
+        "_trace",
         "_x",
         "_y",
-        "_op",
-        "_kw",
-        "_stamp",
-        "_g",
-        "_trace",
+        "grad",
+        "name",
+        "requires_grad",
     )
     # Make numpy defer to Value's reflected operators (`array * value`).
     __array_ufunc__ = None
 
+    _data: Any  # a Python float or a numpy array/scalar
+    grad: Any
+    requires_grad: bool
+    name: str | None
+    _x: Any
+    _y: Any
+    _op: Primitive | None
+    _kw: dict[str, Any] | None
+    _stamp: int
+    _g: Any
+    _trace: str  # set only in anomaly mode
+
     def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None) -> None:
         self._data = as_data(data)
-        self.grad: Any = None
+        self.grad = None
         self.requires_grad = bool(requires_grad)
         self.name = name
-        self._x: Any = None
-        self._y: Any = _ONE
-        self._op: Primitive | None = None
-        self._kw: dict[str, Any] | None = None
+        self._x = None
+        self._y = _ONE
+        self._op = None
+        self._kw = None
         global _CLOCK
         _CLOCK += 1
         self._stamp = _CLOCK
-        self._g: Any = None  # gradient in flight during a backward pass
+        self._g = None  # gradient in flight during a backward pass
 
     # --- data and its description -------------------------------------------------
     @property
@@ -368,7 +377,9 @@ class Value:
         if type(d) is float:
             return d
         if d.size != 1:
-            raise ValueError(f"item: only a one-element Value converts, this one has shape {d.shape}")
+            raise ValueError(
+                f"item: only a one-element Value converts, this one has shape {d.shape}"
+            )
         return float(d.reshape(()))
 
     def numpy(self) -> np.ndarray:
@@ -575,7 +586,7 @@ class Value:
 
     def transpose(self, *axes: Any) -> Value:
         if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], tuple | list)):
-            axes = axes[0]
+            axes = tuple(axes[0] or ())
         return _ops.transpose(self, axes=tuple(axes) if axes else None)
 
     @property
@@ -605,5 +616,10 @@ def _short(x: Any) -> str:
 
 from autograd import ops as _ops  # noqa: E402  (ops import this module)
 
-_ADD, _SUB, _MUL, _DIV = _ops.add, _ops.sub, _ops.mul, _ops.div
-_POW, _MATMUL = _ops.power, _ops.matmul
+# The operators' primitives, bound once (the import cycle hides their types from mypy).
+_ADD: Primitive = _ops.add  # type: ignore[has-type]
+_SUB: Primitive = _ops.sub  # type: ignore[has-type]
+_MUL: Primitive = _ops.mul  # type: ignore[has-type]
+_DIV: Primitive = _ops.div  # type: ignore[has-type]
+_POW: Primitive = _ops.power  # type: ignore[has-type]
+_MATMUL: Primitive = _ops.matmul  # type: ignore[has-type]

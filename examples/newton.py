@@ -53,20 +53,24 @@ def newton(x0: np.ndarray, use_hvp: bool, max_iter: int = 100) -> tuple[np.ndarr
     for it in range(1, max_iter + 1):
         g = grad(x)
         if use_hvp:
-            step = conjugate_gradient(lambda v: hvp(x, v), -g)
+            step = conjugate_gradient(lambda v, x=x: hvp(x, v), -g)
         else:
             step = np.linalg.solve(hess(x), -g)
         t = 1.0  # backtracking keeps each step a descent step far from the minimum
         while f(x + t * step) > f(x) + 1e-4 * t * (g @ step) and t > 1e-10:
             t /= 2
         x = x + t * step
-        print(f"  newton {it:3d}: f = {f(x):.3e}  |grad| = {np.linalg.norm(grad(x)):.3e}  step {t:g}")
+        print(
+            f"  newton {it:3d}: f = {f(x):.3e}  |grad| = {np.linalg.norm(grad(x)):.3e}  step {t:g}"
+        )
         if f(x) < TOL:
             return x, it
     return x, max_iter
 
 
-def gradient_descent(x0: np.ndarray, lr: float = 1e-3, max_iter: int = 50_000) -> tuple[np.ndarray, int]:
+def gradient_descent(
+    x0: np.ndarray, lr: float = 1e-3, max_iter: int = 50_000
+) -> tuple[np.ndarray, int]:
     grad = ag.grad(rosenbrock)
     x = x0.copy()
     for it in range(1, max_iter + 1):
@@ -81,7 +85,9 @@ def gradient_descent(x0: np.ndarray, lr: float = 1e-3, max_iter: int = 50_000) -
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--hvp", action="store_true", help="Newton steps by CG on Hessian-vector products")
+    ap.add_argument(
+        "--hvp", action="store_true", help="Newton steps by CG on Hessian-vector products"
+    )
     args = ap.parse_args(argv)
     x0 = np.array([-1.2, 1.0])
     print(f"Newton's method ({'hvp + conjugate gradients' if args.hvp else 'full Hessian'}):")

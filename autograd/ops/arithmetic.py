@@ -102,7 +102,7 @@ def matmul(a: Any, b: Any) -> Any:
 def _mT(x: Any) -> Any:
     """Swap the last two axes."""
     n = ndim_of(x)
-    return transpose(x, axes=tuple(range(n - 2)) + (n - 1, n - 2))
+    return transpose(x, axes=(*range(n - 2), n - 1, n - 2))
 
 
 def _as_matrices(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:

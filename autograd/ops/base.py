@@ -68,7 +68,9 @@ def is_float(x: Any) -> bool:
     return type(data_of(x)) is float
 
 
-def scalar_or_nan(fn: Callable[[float], float], np_fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def scalar_or_nan(
+    fn: Callable[[float], float], np_fn: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
     """Forward of a unary math function: `math` on Python floats (fast, stays a
     float), numpy on arrays. Where `math` raises (log of a negative number,
     exp overflow) the numpy result is returned, so both levels behave as numpy."""

@@ -44,7 +44,7 @@ def power(a: Any, b: Any) -> Any:
 
 power.defvjp(
     lambda g, out, a, b: g * b * power(a, b - 1),
-    lambda g, out, a, b: g * out * log(a),
+    lambda g, out, a, b: g * out * log(a),  # type: ignore[has-type]
 )
 
 
@@ -76,7 +76,7 @@ sqrt.defvjp(lambda g, out, x: div(g, 2 * out))
 
 
 @primitive("abs", Check(kinks=(0.0,)))
-def abs(x: Any) -> Any:  # noqa: A001  (the engine's abs, as numpy's)
+def abs(x: Any) -> Any:
     """|x|.  d/dx = sign(x) (0 at 0)."""
     return x.__abs__()
 
@@ -90,7 +90,7 @@ def sin(x: Any) -> Any:
     return _sin(x)
 
 
-sin.defvjp(lambda g, out, x: g * cos(x))
+sin.defvjp(lambda g, out, x: g * cos(x))  # type: ignore[has-type]
 
 
 @primitive("cos", Check())
@@ -150,9 +150,7 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
     return np.where(x > 0, x, x * negative_slope)
 
 
-leaky_relu.defvjp(
-    lambda g, out, x, negative_slope=0.01: where(x > 0, g, g * negative_slope)
-)
+leaky_relu.defvjp(lambda g, out, x, negative_slope=0.01: where(x > 0, g, g * negative_slope))
 
 
 @primitive("elu", Check(kinks=(0.0,), kwargs=({}, {"alpha": 0.5})))

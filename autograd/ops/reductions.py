@@ -18,7 +18,12 @@ from autograd.ops.elementwise import exp
 from autograd.ops.shape import broadcast_to, reshape
 from autograd.value import primitive
 
-_AXES = ({}, {"axis": 0}, {"axis": -1, "keepdims": True}, {"axis": (0, 1)})
+_AXES: tuple[dict[str, Any], ...] = (
+    {},
+    {"axis": 0},
+    {"axis": -1, "keepdims": True},
+    {"axis": (0, 1)},
+)
 REDUCTION = Check(kind="reduction", kwargs=_AXES)
 
 
@@ -36,7 +41,7 @@ def _count(x: Any, out: Any) -> int:
 
 
 @primitive("sum", REDUCTION)
-def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Sum over `axis` (all axes when None).  d/dx_i = 1."""
     if type(x) is float:
         return x
@@ -78,7 +83,7 @@ def _extreme_grad(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = F
 
 
 @primitive("max", Check(kind="reduction", kwargs=_AXES, apart=True))
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+def max(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Largest element over `axis`.  d/dx_i = 1 at the maximum (shared on ties)."""
     if type(x) is float:
         return x
@@ -89,7 +94,7 @@ max.defvjp(_extreme_grad)
 
 
 @primitive("min", Check(kind="reduction", kwargs=_AXES, apart=True))
-def min(x: Any, axis: Any = None, keepdims: bool = False) -> Any:  # noqa: A001
+def min(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Smallest element over `axis`.  d/dx_i = 1 at the minimum (shared on ties)."""
     if type(x) is float:
         return x
@@ -108,7 +113,9 @@ def var(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
     return np.var(x, axis=axis, ddof=ddof, keepdims=keepdims)
 
 
-def _var_grad(g: Any, out: Any, x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
+def _var_grad(
+    g: Any, out: Any, x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False
+) -> Any:
     if type(data_of(x)) is float:
         return g * 0.0
     centred = x - mean(x, axis=axis, keepdims=True)
@@ -129,7 +136,9 @@ def _logsumexp_raw(x: Any, axis: Any, keepdims: bool) -> Any:
     return r if keepdims else np.squeeze(r, axis=axis)
 
 
-@primitive("logsumexp", Check(kind="softmax", levels=("tensor",), kwargs=({}, {"axis": 0}, {"axis": None})))
+@primitive(
+    "logsumexp", Check(kind="softmax", levels=("tensor",), kwargs=({}, {"axis": 0}, {"axis": None}))
+)
 def logsumexp(x: Any, axis: Any = -1, keepdims: bool = False) -> Any:
     """log(sum(e^x)) over `axis`, as m + log(sum(e^(x - m))) with m = max(x).
     d/dx = softmax(x) = e^(x - out)."""

@@ -49,7 +49,7 @@ def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
     return np.broadcast_to(x, shape)
 
 
-broadcast_to.defvjp(lambda g, out, x, shape: sum_to(g, shape=shape_of(x)))
+broadcast_to.defvjp(lambda g, out, x, shape: sum_to(g, shape=shape_of(x)))  # type: ignore[has-type]
 
 
 @primitive("sum_to", Check(kind="sum_to", levels=TENSOR))
@@ -173,7 +173,11 @@ def getitem(x: Any, index: Any) -> Any:
     return x[index]
 
 
-getitem.defvjp(lambda g, out, x, index: untake(g, index=index, shape=shape_of(x), dtype=dtype_of(x)))
+getitem.defvjp(
+    lambda g, out, x, index: untake(  # type: ignore[has-type]
+        g, index=index, shape=shape_of(x), dtype=dtype_of(x)
+    )
+)
 
 
 @primitive("untake", Check(kind="untake", levels=TENSOR))

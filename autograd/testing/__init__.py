@@ -79,9 +79,7 @@ def _compare(name: str, i: int, analytic: Any, numeric: Any, atol: float, rtol: 
     a = np.asarray(analytic, dtype=np.float64)
     n = np.asarray(numeric, dtype=np.float64)
     if a.shape != n.shape:
-        raise GradcheckError(
-            f"{name}: input {i}: gradient has shape {a.shape}, expected {n.shape}"
-        )
+        raise GradcheckError(f"{name}: input {i}: gradient has shape {a.shape}, expected {n.shape}")
     err = np.abs(a - n)
     bad = ~(err <= atol + rtol * np.abs(n))  # ~(<=) also catches nan
     if bad.any():
@@ -146,7 +144,9 @@ def _first_derivative_probe(f: Callable[..., Any], inputs: Sequence[Any]) -> Cal
     weights = []
     for x in inputs:
         d = _data(x)
-        weights.append(float(rng.uniform(0.5, 1.5)) if type(d) is float else rng.uniform(0.5, 1.5, np.shape(d)))
+        weights.append(
+            float(rng.uniform(0.5, 1.5)) if type(d) is float else rng.uniform(0.5, 1.5, np.shape(d))
+        )
 
     def h(*xs: Value) -> Any:
         out = f(*xs)

@@ -116,7 +116,7 @@ def shapes(
         top = max_side
         if room is not None:
             # Leave room for the axes still to come, each at least min_side long.
-            top = max(min_side, min(max_side, room // min_side ** (ndim - i - 1)))
+            top = max(min_side, min(max_side, room // max(min_side, 1) ** (ndim - i - 1)))
         n = draw(st.integers(min_side, top))
         out.append(n)
         if room is not None:
@@ -300,11 +300,16 @@ def _unary(draw: st.DrawFn, ctx: _Ctx, kw: Kwargs) -> tuple[Args, Kwargs]:
 
 @_builder("binary")
 def _binary(draw: st.DrawFn, ctx: _Ctx, kw: Kwargs) -> tuple[Args, Kwargs]:
-    if ctx.scalar:
-        sa: Shape | None = None
-        sb: Shape | None = None
-    else:
+    sa: Shape | None = None
+    sb: Shape | None = None
+    if not ctx.scalar:
         sa, sb = draw(broadcastable_shapes(2, max_size=ctx.max_size))
+        # Now and then one operand is a Python float: a scalar Value in a tensor graph.
+        mix = draw(st.sampled_from(["arrays"] * 4 + ["float first", "float second"]))
+        if mix == "float first":
+            sa = None
+        elif mix == "float second":
+            sb = None
     a = ctx.value(draw, sa, 0)
     b = ctx.value(draw, sb, 1)
     if ctx.check.apart:
@@ -557,7 +562,8 @@ def op_inputs(
     """`(args, kwargs)` for calling the primitive `op` (or its name in OPS).
 
     At level "scalar" differentiable inputs are Python floats, at "tensor"
-    arrays of `dtype` holding at most `max_size` elements each. Non-
+    arrays of `dtype` holding at most `max_size` elements each (a binary op
+    now and then gets one Python float operand at tensor level too). Non-
     differentiable inputs (where's condition) are booleans; keywords such as
     `axis`, `shape` and `index` are plain Python values. `op.check` drives
     everything: its kind picks the builder, its domains and kinks the

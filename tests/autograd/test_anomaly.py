@@ -20,9 +20,12 @@ def test_backward_nan_names_op_shapes_and_user_line():
 
 def test_forward_nan_raises_at_the_operation():
     x = Value(np.array([-1.0, 2.0]))
-    with ag.detect_anomaly(), pytest.raises(ag.AnomalyError, match=r"forward output of 'log'"):
-        with np.errstate(invalid="ignore"):
-            x.log()
+    with (
+        ag.detect_anomaly(),
+        pytest.raises(ag.AnomalyError, match=r"forward output of 'log'"),
+        np.errstate(invalid="ignore"),
+    ):
+        x.log()
 
 
 def test_without_anomaly_mode_nothing_is_recorded():

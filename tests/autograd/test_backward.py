@@ -46,7 +46,9 @@ def test_non_scalar_backward_needs_grad():
     y = Value(np.ones((2, 3))) * 2
     with pytest.raises(ValueError, match=r"shape \(2, 3\).*pass grad="):
         y.backward()
-    with pytest.raises(ValueError, match=r"grad has shape \(3,\) but the output has shape \(2, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"grad has shape \(3,\) but the output has shape \(2, 3\)"
+    ):
         y.backward(np.ones(3))
     y.backward(np.ones((2, 3)))
 

@@ -36,9 +36,7 @@ def test_third_derivative_of_tanh():
 
 
 def test_four_nested_grads_of_sin():
-    assert ag.grad(ag.grad(ag.grad(ag.grad(lambda x: x.sin()))))(1.0) == pytest.approx(
-        np.sin(1.0)
-    )
+    assert ag.grad(ag.grad(ag.grad(ag.grad(lambda x: x.sin()))))(1.0) == pytest.approx(np.sin(1.0))
 
 
 def test_rosenbrock_hessian_closed_form():
