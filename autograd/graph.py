@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 import autograd.value as _v
-from autograd.anomaly import check_gradient
+from autograd import anomaly as _anomaly
 from autograd.ops.elementwise import astype
 from autograd.ops.shape import sum_to
 from autograd.value import _MANY, _ONE, Value, as_data, shape_of
@@ -86,18 +86,22 @@ _stamp = attrgetter("_stamp")
 def _fit(g: Any, target: Value) -> Any:
     """Sum a gradient back to `target`'s shape and give it target's dtype."""
     d = target._data
+    gd = g._data if isinstance(g, Value) else g
     if type(d) is float:
-        gd = g._data if isinstance(g, Value) else g
-        if type(gd) is not float:
-            g = sum_to(g, shape=None)
-        return g
-    gshape = shape_of(g)
+        return g if type(gd) is float else sum_to(g, shape=None)
+    if type(gd) is float:  # a Python float reaching an array input
+        gshape: tuple[int, ...] = ()
+        gdtype = _FLOAT64
+    else:
+        gshape, gdtype = gd.shape, gd.dtype
     if gshape != d.shape:
         g = sum_to(g, shape=d.shape)
-    gdtype = g.dtype if isinstance(g, Value | np.ndarray | np.generic) else np.dtype(np.float64)
     if gdtype != d.dtype:
         g = astype(g, dtype=d.dtype)
     return g
+
+
+_FLOAT64 = np.dtype(np.float64)
 
 
 class GraphReleasedError(RuntimeError):
@@ -124,7 +128,7 @@ def _seed(root: Value, grad: Any, who: str) -> Any:
                 "only for a scalar output, so pass grad= (an array of that shape) or "
                 "reduce the output first (for example .sum() or .mean())"
             )
-        return np.ones_like(d)
+        return np.ones(d.shape, d.dtype)
     if isinstance(grad, Value):
         gshape = grad.shape
     else:
@@ -207,7 +211,7 @@ def _propagate(
                 else:
                     gi = rules[i](g, out, *args, **kw)  # type: ignore[misc]
                 if checking:
-                    check_gradient(node, i, gi)
+                    _anomaly.check_gradient(node, i, gi)
                 if type(gi) is not float or type(p._data) is not float:
                     gi = _fit(gi, p)
                 pg = p._g

@@ -403,9 +403,7 @@ class Value:
         final result with respect to this output. The graph is released
         afterwards unless `retain_graph=True` (the default when create_graph).
         """
-        from autograd.graph import backward
-
-        backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+        _graph.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     def __repr__(self) -> str:
         d = self._data
@@ -614,7 +612,8 @@ def _short(x: Any) -> str:
     return f"array{np.shape(x)}"
 
 
-from autograd import ops as _ops  # noqa: E402  (ops import this module)
+from autograd import ops as _ops  # noqa: E402  (these modules import this one)
+from autograd import graph as _graph  # noqa: E402
 
 # The operators' primitives, bound once (the import cycle hides their types from mypy).
 _ADD: Primitive = _ops.add  # type: ignore[has-type]

@@ -1,0 +1,164 @@
+"""Tensor level: one SGD step of an MLP 784-256-128-10 (ReLU, softmax
+cross-entropy, float32) through `nn`, beside the same step written by hand in
+plain numpy (no graph), at batch 32, 256 and 2048; and the per-operation
+overhead of the engine on tiny arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import autograd as ag
+import nn
+from autograd import Value
+from benchmarks.harness import Result, compare
+
+SIZES = (784, 256, 128, 10)
+LR = 0.01
+
+
+def make_batch(batch: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, SIZES[0])).astype(np.float32)
+    y = rng.integers(0, SIZES[-1], batch)
+    return x, y
+
+
+def make_model(seed: int = 0) -> nn.Sequential:
+    nn.manual_seed(seed)
+    return nn.Sequential(
+        nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)
+    )
+
+
+def engine_step(model: nn.Sequential, opt: Any, loss_fn: Any) -> Callable[[Any, Any], Any]:
+    def step(x: Any, y: np.ndarray) -> Any:
+        loss = loss_fn(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
+def numpy_params(model: nn.Sequential) -> list[np.ndarray]:
+    """Copies of the model's weights, for the hand-written step."""
+    return [p.data.copy() for p in model.parameters()]
+
+
+def numpy_step(params: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> float:
+    """Forward, backward and SGD update of the same MLP, by hand."""
+    W1, b1, W2, b2, W3, b3 = params
+    n = x.shape[0]
+    h1 = x @ W1 + b1
+    a1 = np.maximum(h1, 0)
+    h2 = a1 @ W2 + b2
+    a2 = np.maximum(h2, 0)
+    z = a2 @ W3 + b3
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    p = e / e.sum(axis=1, keepdims=True)
+    rows = np.arange(n)
+    loss = float(-np.log(p[rows, y]).mean())
+    dz = p
+    dz[rows, y] -= 1
+    dz /= n
+    dW3 = a2.T @ dz
+    db3 = dz.sum(axis=0)
+    dh2 = (dz @ W3.T) * (h2 > 0)
+    dW2 = a1.T @ dh2
+    db2 = dh2.sum(axis=0)
+    dh1 = (dh2 @ W2.T) * (h1 > 0)
+    dW1 = x.T @ dh1
+    db1 = dh1.sum(axis=0)
+    for w, g in zip(params, (dW1, db1, dW2, db2, dW3, db3)):
+        w -= LR * g
+    return loss
+
+
+def mlp_steps(rounds: int) -> list[Result]:
+    results = []
+    for batch in (32, 256, 2048):
+        x, y = make_batch(batch)
+        model = make_model()
+        params = numpy_params(model)
+        step = engine_step(model, nn.SGD(model.parameters(), lr=LR), nn.CrossEntropyLoss())
+        xv = Value(x, requires_grad=False)
+        loss = step(xv, y)
+        assert loss.dtype == np.float32 and all(p.grad.dtype == np.float32 for p in model.parameters())
+        repeat = {32: 50, 256: 10, 2048: 2}[batch]
+        results.append(
+            compare(
+                f"MLP 784-256-128-10 SGD step, batch {batch}",
+                lambda: step(xv, y),
+                lambda: numpy_step(params, x, y),
+                rounds=rounds,
+                repeat=repeat,
+                note="reference: same step by hand in numpy; float32",
+            )
+        )
+    return results
+
+
+def op_overhead(rounds: int) -> list[Result]:
+    """Engine cost of tiny operations beside numpy doing the same arithmetic."""
+    results = []
+    for shape in ((1,), (10, 10)):
+        rng = np.random.default_rng(0)
+        a = rng.standard_normal(shape)
+        b = rng.standard_normal(shape)
+        va, vb = Value(a), Value(b)
+        ones = np.ones(shape)
+        cases: list[tuple[str, Callable[[], Any], Callable[[], Any], Callable[[], Any]]] = [
+            ("add", lambda: va + vb, lambda: a + b, lambda: (ones.copy(), ones.copy())),
+            ("mul", lambda: va * vb, lambda: a * b, lambda: (ones * b, ones * a)),
+            ("matmul", lambda: va @ vb.T if len(shape) == 2 else va * vb, lambda: a @ b.T if len(shape) == 2 else a * b,
+             lambda: (ones @ b, a.T @ ones) if len(shape) == 2 else (ones * b, ones * a)),
+            ("sum", lambda: va.sum(), lambda: a.sum(), lambda: np.broadcast_to(1.0, shape).copy()),
+        ]  # fmt: skip
+        for name, eng, ref, ref_grad in cases:
+            label = f"{name} {shape}"
+            results.append(compare(f"{label} forward", eng, ref, rounds=rounds, repeat=2000))
+
+            def eng_fb(eng: Callable[[], Any] = eng) -> None:
+                va.grad = vb.grad = None
+                out = eng()
+                out.backward(np.ones(out.shape) if out.shape else None)
+
+            def ref_fb(ref: Callable[[], Any] = ref, ref_grad: Callable[[], Any] = ref_grad) -> None:
+                ref()
+                ref_grad()
+
+            results.append(
+                compare(f"{label} forward+backward", eng_fb, ref_fb, rounds=rounds, repeat=1000,
+                        note="reference: numpy op + its gradient by hand")  # fmt: skip
+            )
+    return results
+
+
+def hvp_cost(rounds: int) -> list[Result]:
+    """hvp of an MLP loss beside one gradient of it (same function)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 32))
+    t = rng.standard_normal((64, 1))
+    w0 = rng.standard_normal(32 * 16 + 16) * 0.1
+    v = rng.standard_normal(w0.shape)
+
+    def loss(w: Value) -> Value:
+        W1 = w[: 32 * 16].reshape(32, 16)
+        W2 = w[32 * 16 :].reshape(16, 1)
+        return (((x @ W1).tanh() @ W2 - t) ** 2).mean()
+
+    grad, hvp = ag.grad(loss), ag.hvp(loss)
+    return [
+        compare("hvp of an MLP loss vs one gradient", lambda: hvp(w0, v), lambda: grad(w0),
+                rounds=rounds, repeat=20, note="target: at most 4x")  # fmt: skip
+    ]
+
+
+def run(rounds: int = 7) -> list[Result]:
+    return mlp_steps(rounds) + hvp_cost(rounds) + op_overhead(rounds)
