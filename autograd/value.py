@@ -76,7 +76,10 @@ def shape_of(x: Any) -> tuple[int, ...]:
     """Shape of raw data or of a Value (() for a Python float)."""
     if isinstance(x, Value):
         x = x._data
-    return () if type(x) is float else np.shape(x)
+    t = type(x)
+    if t is np.ndarray:
+        return x.shape  # type: ignore[no-any-return]
+    return () if t is float else np.shape(x)
 
 
 def data_of(x: Any) -> Any:

@@ -25,6 +25,7 @@ from autograd.ops.elementwise import (
     tanh,
     where,
 )
+from autograd.ops.fused import linear, softmax_cross_entropy
 from autograd.ops.reductions import (
     log_softmax,
     logsumexp,
@@ -65,6 +66,7 @@ __all__ = [
     "getitem",
     "identity",
     "leaky_relu",
+    "linear",
     "log",
     "log_softmax",
     "logsumexp",
@@ -82,6 +84,7 @@ __all__ = [
     "sigmoid",
     "sin",
     "softmax",
+    "softmax_cross_entropy",
     "softplus",
     "sqrt",
     "squeeze",
