@@ -152,7 +152,8 @@ def primitive(
 
 
 def _shapes_text(args: Sequence[Any]) -> str:
-    return " and ".join(str(shape_of(a)) for a in args if isinstance(a, Value | np.ndarray | float))
+    shaped = (Value, np.ndarray, np.generic, float)
+    return " and ".join(str(shape_of(a)) for a in args if isinstance(a, shaped))
 
 
 def _format_error(op: Primitive, datas: Sequence[Any], kw: dict[str, Any], exc: Exception) -> str:
@@ -615,8 +616,8 @@ def _short(x: Any) -> str:
     return f"array{np.shape(x)}"
 
 
-from autograd import ops as _ops  # noqa: E402  (these modules import this one)
 from autograd import graph as _graph  # noqa: E402
+from autograd import ops as _ops  # noqa: E402  (these modules import this one)
 
 # The operators' primitives, bound once (the import cycle hides their types from mypy).
 _ADD: Primitive = _ops.add  # type: ignore[has-type]

@@ -80,62 +80,84 @@ def numpy_step(params: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> float:
     return loss
 
 
+def mlp_step(batch: int, rounds: int) -> Result:
+    x, y = make_batch(batch)
+    model = make_model()
+    params = numpy_params(model)
+    step = engine_step(model, nn.SGD(model.parameters(), lr=LR), nn.CrossEntropyLoss())
+    xv = Value(x, requires_grad=False)
+    loss = step(xv, y)
+    assert loss.dtype == np.float32
+    assert all(p.grad.dtype == np.float32 for p in model.parameters())
+    return compare(
+        f"MLP 784-256-128-10 SGD step, batch {batch}",
+        lambda: step(xv, y),
+        lambda: numpy_step(params, x, y),
+        rounds=rounds,
+        repeat={32: 50, 256: 10, 2048: 2}[batch],
+        note="reference: same step by hand in numpy; float32",
+    )
+
+
 def mlp_steps(rounds: int) -> list[Result]:
-    results = []
-    for batch in (32, 256, 2048):
-        x, y = make_batch(batch)
-        model = make_model()
-        params = numpy_params(model)
-        step = engine_step(model, nn.SGD(model.parameters(), lr=LR), nn.CrossEntropyLoss())
-        xv = Value(x, requires_grad=False)
-        loss = step(xv, y)
-        assert loss.dtype == np.float32 and all(p.grad.dtype == np.float32 for p in model.parameters())
-        repeat = {32: 50, 256: 10, 2048: 2}[batch]
-        results.append(
-            compare(
-                f"MLP 784-256-128-10 SGD step, batch {batch}",
-                lambda: step(xv, y),
-                lambda: numpy_step(params, x, y),
-                rounds=rounds,
-                repeat=repeat,
-                note="reference: same step by hand in numpy; float32",
-            )
-        )
-    return results
+    return [mlp_step(batch, rounds) for batch in (32, 256, 2048)]
+
+
+def _op_cases(shape: tuple[int, ...]) -> list[tuple[str, Any, Any, Any, Value, Value]]:
+    """(name, engine forward, numpy forward, numpy gradients, a, b) for each op."""
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(shape), rng.standard_normal(shape)
+    va, vb = Value(a), Value(b)
+    ones = np.ones(shape)
+    matrix = len(shape) == 2
+    return [
+        ("add", lambda: va + vb, lambda: a + b, lambda: (ones.copy(), ones.copy()), va, vb),
+        ("mul", lambda: va * vb, lambda: a * b, lambda: (ones * b, ones * a), va, vb),
+        (
+            "matmul" if matrix else "matmul (as mul)",
+            (lambda: va @ vb.T) if matrix else (lambda: va * vb),
+            (lambda: a @ b.T) if matrix else (lambda: a * b),
+            (lambda: (ones @ b, ones.T @ a)) if matrix else (lambda: (ones * b, ones * a)),
+            va,
+            vb,
+        ),
+        ("sum", lambda: va.sum(), lambda: a.sum(), lambda: np.ones(shape), va, vb),
+    ]
+
+
+def _forward_backward(fwd: Any, va: Value, vb: Value) -> Any:
+    def run() -> None:
+        va.grad = vb.grad = None
+        out = fwd()
+        out.backward(np.ones(out.shape) if out.size > 1 else None)
+
+    return run
+
+
+def _numpy_forward_backward(fwd: Any, grads: Any) -> Any:
+    def run() -> None:
+        fwd()
+        grads()
+
+    return run
 
 
 def op_overhead(rounds: int) -> list[Result]:
     """Engine cost of tiny operations beside numpy doing the same arithmetic."""
     results = []
     for shape in ((1,), (10, 10)):
-        rng = np.random.default_rng(0)
-        a = rng.standard_normal(shape)
-        b = rng.standard_normal(shape)
-        va, vb = Value(a), Value(b)
-        ones = np.ones(shape)
-        cases: list[tuple[str, Callable[[], Any], Callable[[], Any], Callable[[], Any]]] = [
-            ("add", lambda: va + vb, lambda: a + b, lambda: (ones.copy(), ones.copy())),
-            ("mul", lambda: va * vb, lambda: a * b, lambda: (ones * b, ones * a)),
-            ("matmul", lambda: va @ vb.T if len(shape) == 2 else va * vb, lambda: a @ b.T if len(shape) == 2 else a * b,
-             lambda: (ones @ b, a.T @ ones) if len(shape) == 2 else (ones * b, ones * a)),
-            ("sum", lambda: va.sum(), lambda: a.sum(), lambda: np.broadcast_to(1.0, shape).copy()),
-        ]  # fmt: skip
-        for name, eng, ref, ref_grad in cases:
+        for name, eng, ref, ref_grads, va, vb in _op_cases(shape):
             label = f"{name} {shape}"
             results.append(compare(f"{label} forward", eng, ref, rounds=rounds, repeat=2000))
-
-            def eng_fb(eng: Callable[[], Any] = eng) -> None:
-                va.grad = vb.grad = None
-                out = eng()
-                out.backward(np.ones(out.shape) if out.shape else None)
-
-            def ref_fb(ref: Callable[[], Any] = ref, ref_grad: Callable[[], Any] = ref_grad) -> None:
-                ref()
-                ref_grad()
-
             results.append(
-                compare(f"{label} forward+backward", eng_fb, ref_fb, rounds=rounds, repeat=1000,
-                        note="reference: numpy op + its gradient by hand")  # fmt: skip
+                compare(
+                    f"{label} forward+backward",
+                    _forward_backward(eng, va, vb),
+                    _numpy_forward_backward(ref, ref_grads),
+                    rounds=rounds,
+                    repeat=1000,
+                    note="reference: numpy op + its gradient by hand",
+                )
             )
     return results
 
@@ -155,8 +177,14 @@ def hvp_cost(rounds: int) -> list[Result]:
 
     grad, hvp = ag.grad(loss), ag.hvp(loss)
     return [
-        compare("hvp of an MLP loss vs one gradient", lambda: hvp(w0, v), lambda: grad(w0),
-                rounds=rounds, repeat=20, note="target: at most 4x")  # fmt: skip
+        compare(
+            "hvp of an MLP loss vs one gradient",
+            lambda: hvp(w0, v),
+            lambda: grad(w0),
+            rounds=rounds,
+            repeat=20,
+            note="target: at most 4x",
+        )
     ]
 
 

@@ -374,6 +374,23 @@ def _matmul(draw: st.DrawFn, ctx: _Ctx, kw: Kwargs) -> tuple[Args, Kwargs]:
     return (ctx.value(draw, sa, 0), ctx.value(draw, sb, 1)), kw
 
 
+@_builder("linear")
+def _linear(draw: st.DrawFn, ctx: _Ctx, kw: Kwargs) -> tuple[Args, Kwargs]:
+    """x of shape (..., in) (1-D to 3-D), weight (in, out), bias (out,)."""
+    n_in, n_out = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    batch = draw(shapes(max_dims=2, max_size=max(1, ctx.max_size // n_in)))
+    x = ctx.value(draw, (*batch, n_in), 0)
+    return (x, ctx.value(draw, (n_in, n_out), 1), ctx.value(draw, (n_out,), 2)), kw
+
+
+@_builder("softmax_cross_entropy")
+def _softmax_cross_entropy(draw: st.DrawFn, ctx: _Ctx, kw: Kwargs) -> tuple[Args, Kwargs]:
+    """Logits (N, C) and integer labels (N,) in [0, C)."""
+    n, c = draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    labels = draw(hnp.arrays(np.intp, (n,), elements=st.integers(0, c - 1)))
+    return (ctx.value(draw, (n, c)), labels), kw
+
+
 def _factor(n: int) -> list[int]:
     out, p = [], 2
     while n > 1:
@@ -541,7 +558,10 @@ def _getitem(draw: st.DrawFn, ctx: _Ctx, kw: Kwargs) -> tuple[Args, Kwargs]:
 @_builder("untake")
 def _untake(draw: st.DrawFn, ctx: _Ctx, kw: Kwargs) -> tuple[Args, Kwargs]:
     shape = draw(shapes(max_size=ctx.max_size))
-    index = draw(_indices(shape))
+    # g has the indexed shape, which integer-array indices can make larger than x.
+    index = draw(
+        _indices(shape).filter(lambda i: int(np.prod(index_result_shape(shape, i))) <= ctx.max_size)
+    )
     g = ctx.value(draw, index_result_shape(shape, index))
     return (g,), {**kw, "index": index, "shape": shape, "dtype": ctx.dtype}
 
