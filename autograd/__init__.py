@@ -7,6 +7,7 @@ return raw results (a raw operand is a constant).
 """
 
 from autograd.anomaly import AnomalyError, detect_anomaly
+from autograd.explain import explain_backward
 from autograd.functional import grad, hessian, hvp, jacobian, value_and_grad, vjp
 from autograd.graph import (
     GraphReleasedError,
@@ -62,6 +63,7 @@ from autograd.ops import (
     where,
 )
 from autograd.value import OPS, Primitive, Value, primitive
+from autograd.viz import draw_dot, draw_graph  # graphviz is imported only when drawing
 
 __all__ = [
     "OPS",
@@ -79,10 +81,13 @@ __all__ = [
     "cos",
     "detect_anomaly",
     "div",
+    "draw_dot",
+    "draw_graph",
     "elu",
     "enable_grad",
     "exp",
     "expand_dims",
+    "explain_backward",
     "grad",
     "gradients",
     "hessian",

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from autograd import Value
+from autograd.viz import record_call
 
 __all__ = ["LoadResult", "Module", "Parameter", "StateDictError"]
 
@@ -119,7 +120,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        out = self.forward(*args, **kwargs)
+        # Remember which Values the call took and made (ids and shapes, not the Values:
+        # no graph is kept alive), so that pictures can draw this module as one box.
+        record = record_call(args, kwargs, out)
+        if record is not None:
+            self.__dict__["_last_call"] = record
+        return out
 
     # --- discovery ---------------------------------------------------------------------
     def _members(self) -> Iterator[tuple[str, Parameter | Module]]:

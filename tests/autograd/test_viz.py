@@ -1,0 +1,433 @@
+"""Graph pictures (draw_graph) and the step-by-step backward pass (explain_backward).
+
+The DOT source is checked directly (node and edge counts, labels); rendering uses the
+real `dot` program: when the CI environment variable is set and `dot` is missing, the
+rendering test fails instead of skipping, so CI cannot silently lose it.
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import graphviz
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+from autograd import Value
+from autograd.viz import WARNING_FILL, render
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def nodes_and_edges(dot: graphviz.Digraph) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Node id -> label, and (tail, head) edges, read from the DOT source."""
+    nodes: dict[str, str] = {}
+    edges: list[tuple[str, str]] = []
+    for line in dot.body:
+        line = line.strip()
+        m = re.match(r"^(\S+) -> (\S+)", line)
+        if m:
+            edges.append((m.group(1), m.group(2)))
+            continue
+        m = re.match(r'^(\S+) \[label=("(?:[^"\\]|\\.)*"|\S+)', line)
+        if m:
+            nodes[m.group(1)] = m.group(2).strip('"')
+    return nodes, edges
+
+
+def micrograd_expression() -> dict[str, Value]:
+    """a=2, b=-3, c=10, e=a*b, d=e+c, f=-2, L=d*f (the classic hand-worked example)."""
+    a, b, c = Value(2.0, name="a"), Value(-3.0, name="b"), Value(10.0, name="c")
+    e = a * b
+    e.name = "e"
+    d = e + c
+    d.name = "d"
+    f = Value(-2.0, name="f")
+    L = d * f
+    L.name = "L"
+    return {"a": a, "b": b, "c": c, "e": e, "d": d, "f": f, "L": L}
+
+
+def require_dot() -> None:
+    if shutil.which("dot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but the Graphviz program 'dot' is not installed")
+        pytest.skip("the Graphviz program 'dot' is not installed (apt-get install graphviz)")
+
+
+# --- DOT source of small graphs -----------------------------------------------------------
+
+
+def test_micrograd_expression_nodes_edges_and_labels() -> None:
+    v = micrograd_expression()
+    v["L"].backward()
+    dot = ag.draw_graph(v["L"])
+    assert isinstance(dot, graphviz.Digraph)
+    nodes, edges = nodes_and_edges(dot)
+    values = {k: lab for k, lab in nodes.items() if not k.endswith("_op")}
+    ops = {k: lab for k, lab in nodes.items() if k.endswith("_op")}
+    assert len(values) == 7 and len(ops) == 3
+    assert len(edges) == 9  # 3 op -> output, 6 input -> op
+    labels = set(values.values())
+    for text in [
+        "{ a | data 2.0000 | grad 6.0000 }",
+        "{ b | data -3.0000 | grad -4.0000 }",
+        "{ c | data 10.0000 | grad -2.0000 }",
+        "{ e | data -6.0000 | grad -2.0000 }",
+        "{ d | data 4.0000 | grad -2.0000 }",
+        "{ f | data -2.0000 | grad 4.0000 }",
+        "{ L | data -8.0000 | grad 1.0000 }",
+    ]:
+        assert text in labels
+    assert sorted(ops.values()) == ["*", "*", "+"]
+    assert ag.draw_dot is ag.draw_graph
+
+
+def test_edges_run_input_op_output() -> None:
+    a, b = Value(1.5, name="a"), Value(2.0, name="b")
+    out = a * b
+    dot = ag.draw_graph(out)
+    nodes, edges = nodes_and_edges(dot)
+    ids = {lab.split(" | ")[0].strip("{ "): k for k, lab in nodes.items() if "data" in lab}
+    op = next(k for k in nodes if k.endswith("_op"))
+    assert (ids["a"], op) in edges and (ids["b"], op) in edges
+    assert (op, ids["v3"]) in edges  # the unnamed output gets a short id
+
+
+def test_before_backward_no_grad_field_and_show_flags() -> None:
+    v = micrograd_expression()
+    nodes, _ = nodes_and_edges(ag.draw_graph(v["L"]))
+    assert all("grad" not in lab for lab in nodes.values())
+    v["L"].backward()
+    nodes, _ = nodes_and_edges(ag.draw_graph(v["L"], show_data=False))
+    assert "{ a | grad 6.0000 }" in nodes.values()
+    nodes, _ = nodes_and_edges(ag.draw_graph(v["L"], show_grad=False))
+    assert "{ a | data 2.0000 }" in nodes.values()
+
+
+def test_tensor_labels_shapes_summaries_and_kwargs() -> None:
+    x = Value(np.arange(12, dtype=np.float32).reshape(4, 3), requires_grad=False, name="x")
+    W = Value(np.ones((3, 2), dtype=np.float32), name="W")
+    y = (x @ W).sum(axis=1).mean()
+    y.backward()
+    source = ag.draw_graph(y).source
+    assert "(4, 3) float32" in source and "(3, 2) float32" in source
+    assert "data mean 5.5000 std 3.4521" in source  # x: 0..11
+    # W.grad[k, j] = mean over rows of x[:, k] = [4.5, 5.5, 6.5] in both columns
+    assert f"grad norm {np.sqrt(2 * (4.5**2 + 5.5**2 + 6.5**2)):.4f}" in source
+    assert 'label="sum(axis=1)"' in source and 'label="@"' in source
+    assert 'style="filled,dashed"' in source  # the constant batch is grey
+
+
+def test_raw_constants_drawn_small() -> None:
+    a = Value(3.0, name="a")
+    y = a * 2.0 + 1.0
+    nodes, edges = nodes_and_edges(ag.draw_graph(y))
+    consts = [k for k in nodes if "_c" in k]
+    assert sorted(nodes[k] for k in consts) == ["1.0000", "2.0000"]
+    assert "fontsize=9 shape=plaintext" in ag.draw_graph(y).source
+    assert len(edges) == 2 + 4
+
+
+def test_parameters_labelled_with_dotted_names() -> None:
+    nn.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
+    x = Value(np.ones((2, 3), dtype=np.float32), requires_grad=False)
+    loss = model(x).sum()
+    loss.backward()
+    source = ag.draw_graph(loss, model=model).source
+    for name in ["0.weight", "0.bias", "2.weight", "2.bias"]:
+        assert f"{{ {name} |" in source
+
+
+def test_draws_after_backward_released_graph() -> None:
+    a = Value(0.5, name="a")
+    y = a.tanh().exp()
+    y.backward()  # releases the graph: the op twins have no rules
+    source = ag.draw_graph(y).source
+    assert "label=tanh" in source and "label=exp" in source
+
+
+def test_node_ids_are_reproducible() -> None:
+    first = ag.draw_graph(micrograd_expression()["L"]).source
+    second = ag.draw_graph(micrograd_expression()["L"]).source
+    assert first == second
+
+
+# --- big graphs ---------------------------------------------------------------------------
+
+
+def test_max_nodes_error_suggests_collapse() -> None:
+    x = Value(1.0, name="x")
+    y = x
+    for _ in range(300):
+        y = y + 1.0
+    with pytest.raises(ValueError, match=r'max_nodes=100.*collapse="modules"'):
+        ag.draw_graph(y, max_nodes=100)
+
+
+def test_max_nodes_error_is_fast_on_a_huge_chain() -> None:
+    x = Value(np.ones(2))
+    y = x
+    for _ in range(50_000):
+        y = y * 1.0
+    with pytest.raises(ValueError, match="max_nodes"):
+        ag.draw_graph(y)  # stops walking at 500 nodes
+
+
+def test_long_chain_without_recursion() -> None:
+    x = Value(0.1, name="x")
+    y = x
+    for _ in range(3000):
+        y = y + x
+    nodes, _ = nodes_and_edges(ag.draw_graph(y, max_nodes=20_000))
+    assert len(nodes) == 3001 + 3000 * 1  # values and ops (no raw constants)
+
+
+def mlp_step(hidden: int = 6) -> tuple[nn.Module, Value]:
+    nn.manual_seed(0)
+    model = nn.MLP([8] + [16] * hidden + [3])
+    x = Value(np.random.default_rng(0).normal(size=(5, 8)).astype(np.float32), requires_grad=False)
+    loss = nn.CrossEntropyLoss()(model(x), np.array([0, 1, 2, 0, 1]))
+    loss.backward()
+    return model, loss
+
+
+def test_collapse_modules_draws_each_layer_as_one_box() -> None:
+    model, loss = mlp_step(hidden=6)
+    full, _ = nodes_and_edges(ag.draw_graph(loss, max_nodes=2000))
+    dot = ag.draw_graph(loss, collapse="modules", model=model)
+    nodes, edges = nodes_and_edges(dot)
+    boxes = {k: lab for k, lab in nodes.items() if re.fullmatch(r"m\d+", k)}
+    assert len(boxes) == 13  # 7 Linear + 6 ReLU
+    assert len(nodes) <= 25 < len(full)
+    labels = " ".join(boxes.values())
+    for i in range(0, 13, 2):
+        assert f"{i}: Linear" in labels
+    assert "1: ReLU" in labels and "11: ReLU" in labels
+    assert "in (5, 8)" in labels and "out (5, 16)" in labels and "out (5, 3)" in labels
+    assert "144 params" in labels  # 8*16 + 16
+    assert "grad out norm" in labels
+    assert "matmul" not in dot.source and '"@"' not in dot.source
+    # the boxes form a chain from the batch to the loss
+    chain = [(a, b) for a, b in edges if a in boxes and b in boxes]
+    assert len(chain) == 12
+    assert "rankdir=TB" in dot.source  # a tall chain fits a screen
+
+
+def test_collapse_keeps_dense_activation_inside_its_box() -> None:
+    nn.manual_seed(0)
+    model = nn.Sequential(nn.Dense(8, activation="relu", input_dim=4), nn.Dense(2))
+    x = Value(np.ones((3, 4), dtype=np.float32), requires_grad=False)
+    loss = model(x).sum()
+    loss.backward()
+    nodes, _ = nodes_and_edges(ag.draw_graph(loss, collapse="modules", model=model))
+    boxes = [lab for k, lab in nodes.items() if re.fullmatch(r"m\d+", k)]
+    assert len(boxes) == 2
+    assert any(lab.startswith("0: Dense") for lab in boxes)
+    assert not any("ReLU" in lab for lab in boxes)
+
+
+def test_collapse_needs_model_and_a_matching_call() -> None:
+    model, loss = mlp_step(hidden=1)
+    with pytest.raises(ValueError, match="needs model"):
+        ag.draw_graph(loss, collapse="modules")
+    with pytest.raises(ValueError, match='collapse must be None or "modules"'):
+        ag.draw_graph(loss, collapse="layers", model=model)
+    model(Value(np.ones((2, 8), dtype=np.float32), requires_grad=False))  # a newer call
+    with pytest.raises(ValueError, match="right after the step"):
+        ag.draw_graph(loss, collapse="modules", model=model)
+
+
+def test_module_call_record_keeps_no_graph_alive() -> None:
+    nn.manual_seed(0)
+    lin = nn.Linear(2, 3)
+    x = Value(np.ones((1, 2), dtype=np.float32), requires_grad=False)
+    out = lin(x)
+    rec = lin._last_call
+    assert rec.input_shapes == [(1, 2)] and rec.output_shapes == [(1, 3)]
+    assert not any(isinstance(o, Value) for o in gc.get_referents(rec))
+    ref = out  # the output is freed by reference counting alone
+    alive = sum(1 for o in gc.get_objects() if isinstance(o, Value))
+    del out, ref
+    assert sum(1 for o in gc.get_objects() if isinstance(o, Value)) < alive
+    assert [n for n, _ in lin.named_parameters()] == ["weight", "bias"]
+    assert "_last_call" not in repr(lin)
+    assert copy.deepcopy(lin)._last_call.output_shapes == [(1, 3)]
+    pickle.loads(pickle.dumps(lin))
+    with ag.no_grad():
+        lin(x)
+    assert lin._last_call is rec  # nothing recorded under no_grad
+
+
+# --- warnings and colours -----------------------------------------------------------------
+
+
+def test_nan_and_inf_are_drawn_in_the_warning_colour() -> None:
+    a = Value(0.0, name="a")
+    y = a.log()  # -inf
+    y.name = "y"
+    z = y * 0.0  # nan
+    source = ag.draw_graph(z).source
+    assert source.count(WARNING_FILL) == 2
+    assert "nan or inf" in source  # the legend
+    assert "data -inf" in source and "data nan" in source
+    ok = ag.draw_graph(Value(1.0) * 2.0).source
+    assert WARNING_FILL not in ok and "legend" not in ok
+
+
+def test_nan_in_gradient_only_is_flagged() -> None:
+    a = Value(0.0, name="a")
+    y = a.sqrt()  # d/da = 1 / (2 sqrt(0)) = inf
+    y.backward()
+    nodes, _ = nodes_and_edges(ag.draw_graph(y))
+    assert "{ a | data 0.0000 | grad inf }" in nodes.values()
+    assert "grad has nan/inf" in ag.draw_graph(y).source  # the tooltip
+
+
+def test_color_by_grad_fills_by_magnitude() -> None:
+    w = Value(np.full(3, 0.5), name="w")
+    y = ((w * 1e-4).sum() * 100.0).tanh()
+    y.backward()
+    source = ag.draw_graph(y, color_by_grad=True).source
+    assert "fill: |grad|" in source
+    fills = set(re.findall(r'fillcolor="(#[0-9a-f]{6})"', source))
+    assert len(fills) >= 3
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def test_render_svg_with_dot(tmp_path: Path) -> None:
+    require_dot()
+    L = micrograd_expression()["L"]
+    L.backward()
+    out = render(ag.draw_graph(L), os.path.join(str(tmp_path), "micrograd.svg"))
+    text = Path(out).read_text(encoding="utf-8")
+    assert text.lstrip().startswith("<?xml") and "<svg" in text
+    assert "grad 6.0000" in text
+    assert os.path.exists(os.path.join(str(tmp_path), "micrograd.gv"))
+    # the Digraph's own render, as users call it
+    path = ag.draw_graph(L).render(os.path.join(str(tmp_path), "step"), format="png")
+    assert Path(path).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_missing_dot_keeps_source_and_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` on PATH
+    dot = ag.draw_graph(micrograd_expression()["L"])
+    target = os.path.join(str(tmp_path), "g.svg")
+    with pytest.raises(graphviz.ExecutableNotFound, match="apt-get install graphviz") as err:
+        render(dot, target)
+    assert "brew install graphviz" in str(err.value)
+    assert os.path.exists(os.path.join(str(tmp_path), "g.gv"))
+    with pytest.raises(graphviz.ExecutableNotFound, match="conda install"):
+        dot.render(os.path.join(str(tmp_path), "h"), format="svg")
+    assert os.path.exists(os.path.join(str(tmp_path), "h"))  # graphviz's source file
+
+
+def test_importing_autograd_does_not_import_graphviz() -> None:
+    code = "import sys, autograd; print('graphviz' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+    )  # fmt: skip
+    assert out.stdout.strip() == "False"
+
+
+# --- explain_backward ---------------------------------------------------------------------
+
+
+def test_explain_backward_micrograd_expression_step_by_step() -> None:
+    v = micrograd_expression()
+    ex = ag.explain_backward(v["L"])
+    assert len(ex) == 3
+    expected = [  # node, op, from above, [(input, local derivative, product)]
+        ("L", "mul", 1.0, [("d", -2.0, -2.0), ("f", 4.0, 4.0)]),
+        ("d", "add", -2.0, [("e", 1.0, -2.0), ("c", 1.0, -2.0)]),
+        ("e", "mul", -2.0, [("a", -3.0, 6.0), ("b", 2.0, -4.0)]),
+    ]
+    for step, (name, op, upstream, inputs) in zip(ex, expected):
+        assert step.name == name and step.op == op and step.node is v[name]
+        assert step.upstream == pytest.approx(upstream)
+        got = [(i.name, i.local, i.contribution) for i in step.inputs]
+        assert [g[0] for g in got] == [i[0] for i in inputs]
+        for (_, local, product), (_, want_local, want_product) in zip(got, inputs):
+            assert local == pytest.approx(want_local)
+            assert product == pytest.approx(want_product)
+    assert ex.gradients == pytest.approx({"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0})
+    lines = str(ex).splitlines()
+    for line in [
+        "start: dL/dL = 1.0000",
+        "step 1: L = d * f   (mul)",
+        "  from above   dL/dL = 1.0000",
+        "  d  local dL/dd = -2.0000   dL/dd += 1.0000 * -2.0000 = -2.0000",
+        "  f  local dL/df = 4.0000    dL/df += 1.0000 * 4.0000 = 4.0000",
+        "step 2: d = e + c   (add)",
+        "  from above   dL/dd = -2.0000",
+        "  e  local dd/de = 1.0000   dL/de += -2.0000 * 1.0000 = -2.0000",
+        "  c  local dd/dc = 1.0000   dL/dc += -2.0000 * 1.0000 = -2.0000",
+        "step 3: e = a * b   (mul)",
+        "  from above   dL/de = -2.0000",
+        "  a  local de/da = -3.0000   dL/da += -2.0000 * -3.0000 = 6.0000",
+        "  b  local de/db = 2.0000    dL/db += -2.0000 * 2.0000 = -4.0000",
+        "result: dL/da = 6.0000, dL/db = -4.0000, dL/dc = -2.0000, dL/df = 4.0000",
+    ]:
+        assert line in lines
+    assert all(x.grad is None for x in v.values())  # .grad untouched
+
+
+def test_explain_backward_after_backward_matches_engine() -> None:
+    x = Value(0.7, name="x")
+    y = (x * x + x.sin()).tanh() / 2.0
+    ex_before = ag.explain_backward(y)
+    y.backward()  # releases the graph; the replay finds the rules in OPS
+    ex_after = ag.explain_backward(y)
+    assert ex_before.gradients["x"] == pytest.approx(x.grad)
+    assert ex_after.gradients["x"] == pytest.approx(x.grad)
+    assert str(ex_before) == str(ex_after)
+
+
+def test_explain_backward_sums_contributions_of_a_shared_node() -> None:
+    x = Value(3.0, name="x")
+    y = x * x + 2.0 * x
+    y.name = "y"
+    z = y * y
+    z.name = "z"
+    ex = ag.explain_backward(z)
+    step_y = next(s for s in ex if s.name == "y")
+    assert step_y.arrivals == 2 and step_y.upstream == pytest.approx(30.0)
+    assert "dz/dy = 30.0000   (sum of 2 contributions)" in str(ex)
+    assert "2.0000  constant: no gradient" in str(ex)
+    assert ex.gradients["x"] == pytest.approx(2 * 15.0 * (2 * 3.0 + 2.0))
+
+
+def test_explain_backward_tensors_give_vector_jacobian_products() -> None:
+    W = Value(np.array([[1.0, -2.0], [0.5, 3.0]]), name="W")
+    y = (W * W).sum()
+    ex = ag.explain_backward(y)
+    np.testing.assert_allclose(ex.grad(W), 2 * W.data)
+    assert "vector-Jacobian product of mul" in str(ex)
+
+
+def test_explain_backward_refuses_big_graphs_and_non_scalars() -> None:
+    x = Value(1.0)
+    y = x
+    for _ in range(50):
+        y = y + 1.0
+    with pytest.raises(ValueError, match="max_nodes=40"):
+        ag.explain_backward(y)
+    assert len(ag.explain_backward(y, max_nodes=100)) == 50
+    with pytest.raises(ValueError, match="shape"):
+        ag.explain_backward(Value(np.ones(3)) * 2.0)
