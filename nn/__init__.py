@@ -15,9 +15,20 @@ working on the same models:
         loss.backward()
         opt.step()
 
+and the Keras training methods on any Sequential (or any `nn.Model` subclass):
+
+    model = nn.Sequential(nn.Dense(128, activation="relu", input_dim=64),
+                          nn.Dense(10, activation="softmax"))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    history = model.fit(x, y, epochs=10, validation_split=0.1,
+                        callbacks=[nn.callbacks.EarlyStopping(patience=3)])
+
 Submodules: ``nn.init`` (initializers, ``manual_seed``), ``nn.activations``, ``nn.losses``
-(also the loss functions), ``nn.optim``, ``nn.data``, ``nn.layers``, ``nn.module``, and
-``nn.datasets`` (imported on first use).
+(also the loss functions and the Keras-style losses), ``nn.optim``, ``nn.data``,
+``nn.layers``, ``nn.module``, ``nn.training`` (compile/fit/evaluate/predict/summary),
+``nn.callbacks``, ``nn.metrics``, ``nn.progress``, and ``nn.datasets`` (imported on first
+use).
 """
 
 from __future__ import annotations
@@ -25,7 +36,18 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from nn import activations, init, layers, losses, module, optim
+from nn import (
+    activations,
+    callbacks,
+    init,
+    layers,
+    losses,
+    metrics,
+    module,
+    optim,
+    progress,
+    training,
+)
 from nn.activations import (
     ELU,
     Activation,
@@ -45,18 +67,34 @@ from nn.activations import (
 from nn.data import DataLoader
 from nn.init import manual_seed
 from nn.layers import MLP, Dense, Flatten, Linear, Sequential
-from nn.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from nn.losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    CrossEntropyLoss,
+    L1Loss,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    MSELoss,
+    NLLLoss,
+    SparseCategoricalCrossentropy,
+)
 from nn.module import LoadResult, Module, Parameter, StateDictError
 from nn.optim import SGD, Adam, CosineDecay, ExponentialDecay, Optimizer, Schedule, StepDecay
+from nn.training import Model, TrainingMixin
 
 __all__ = [
-    "ELU", "MLP", "SGD", "Activation", "Adam", "BCELoss", "BCEWithLogitsLoss", "CosineDecay",
+    "ELU", "MLP", "SGD", "Activation", "Adam", "BCELoss", "BCEWithLogitsLoss",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "CosineDecay",
     "CrossEntropyLoss", "DataLoader", "Dense", "ExponentialDecay", "Flatten", "Identity",
     "L1Loss", "Lambda", "LeakyReLU", "Linear", "LoadResult", "LogSoftmax", "MSELoss",
+    "MeanAbsoluteError", "MeanSquaredError", "Model",
     "Module", "NLLLoss", "Optimizer", "PReLU", "Parameter", "ReLU", "Schedule", "Sequential",
-    "Sigmoid", "Softmax", "Softplus", "StateDictError", "Step", "StepDecay", "Tanh",
-    "activations", "datasets", "get_activation", "init", "layers", "losses",
-    "manual_seed", "module", "optim",
+    "Sigmoid", "Softmax", "Softplus", "SparseCategoricalCrossentropy", "StateDictError",
+    "Step", "StepDecay", "Tanh", "TrainingMixin",
+    "activations", "callbacks", "datasets", "get_activation", "init", "layers", "losses",
+    "manual_seed", "metrics", "module", "optim", "progress", "training",
 ]  # fmt: skip
 
 # Submodules imported on first attribute access (datasets pulls in urllib, gzip, ...).

@@ -24,6 +24,7 @@ from autograd import Value
 from nn import init as initializers
 from nn.activations import Activation, get_activation
 from nn.module import Module, Parameter, Shape
+from nn.training import TrainingMixin
 
 __all__ = ["MLP", "Dense", "Flatten", "Linear", "Sequential"]
 
@@ -233,8 +234,11 @@ class Flatten(Module):
         return (math.prod(input_shape),)
 
 
-class Sequential(Module):
+class Sequential(TrainingMixin, Module):
     """Layers applied one after the other; ``model[i]`` is the i-th layer.
+
+    It has the Keras training methods of `nn.training.TrainingMixin`: ``compile``,
+    ``fit``, ``evaluate``, ``predict`` and ``summary``.
 
     ``Sequential(a, b, c)`` (PyTorch) and ``Sequential([a, b, c])`` (Keras) are the same.
 

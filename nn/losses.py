@@ -23,10 +23,27 @@ array cannot promote a float32 network. A target of shape (N,) against predictio
 shape (N, 1) is reshaped to (N, 1) (not broadcast to (N, N)). Errors name the loss and
 say what was wrong: mismatched batch sizes or shapes, float labels where class indices
 are needed, labels out of range.
+
+Keras-style losses (for ``compile``; `get_loss` finds them by Keras' names):
+
+    MeanSquaredError             "mse", "mean_squared_error"
+    MeanAbsoluteError            "mae", "mean_absolute_error"
+    BinaryCrossentropy           "binary_crossentropy"
+    CategoricalCrossentropy      "categorical_crossentropy"          (one-hot targets)
+    SparseCategoricalCrossentropy "sparse_categorical_crossentropy"  (integer labels)
+
+They follow Keras: they are called as ``loss(y_true, y_pred)`` (targets FIRST, the
+opposite of the PyTorch-style modules above), and the cross-entropies take probabilities
+unless built with ``from_logits=True``; probabilities are clipped to [1e-7, 1 - 1e-7].
+``reduction="none"`` gives one value per sample (the mean over a sample's outputs), as in
+Keras. Integer labels may come as floats holding whole numbers, or as a column (N, 1).
+Keras also rescales categorical probabilities to sum to one; for the softmax outputs the
+loss is meant for that changes neither the value nor the gradient, so it is left out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -38,13 +55,20 @@ from nn.module import Module
 __all__ = [
     "BCELoss",
     "BCEWithLogitsLoss",
+    "BinaryCrossentropy",
+    "CategoricalCrossentropy",
     "CrossEntropyLoss",
     "L1Loss",
     "MSELoss",
+    "MeanAbsoluteError",
+    "MeanSquaredError",
     "NLLLoss",
+    "SparseCategoricalCrossentropy",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
+    "get_loss",
+    "known_losses",
     "l1_loss",
     "mse_loss",
     "nll_loss",
@@ -315,3 +339,193 @@ def _renamed(who: str, fn: Any, pred: Any, target: Any, reduction: str) -> Any:
         if text.startswith(name):
             raise type(exc)(who + ":" + text[len(name) :]) from None
         raise
+
+
+# --- Keras-style losses ----------------------------------------------------------------
+
+
+def _keras_reduce(who: str, loss: Any, reduction: str) -> Any:
+    """Keras' reductions of elementwise or per-sample losses.
+
+    "none" gives one value per sample (the mean over a sample's outputs); "sum" adds those
+    up; "mean" is their mean, which for equal-sized samples is the mean of all elements.
+    """
+    if reduction == "mean":
+        return autograd.mean(loss)
+    per_sample = autograd.mean(loss, axis=-1) if len(_shape(loss)) >= 2 else loss
+    return _reduce(who, per_sample, reduction)
+
+
+def _sparse_labels(who: str, y_pred: Any, y_true: Any) -> np.ndarray:
+    """Integer class labels as Keras accepts them: a column (N, 1) becomes (N,), and
+    floats or booleans holding whole numbers become int64."""
+    raw = y_true.data if isinstance(y_true, Value) else y_true
+    labels = np.asarray(raw)
+    pshape = _shape(y_pred)
+    if labels.ndim >= 1 and labels.ndim == len(pshape) and labels.shape[-1] == 1:
+        labels = labels.reshape(labels.shape[:-1])
+    if labels.dtype.kind == "b":
+        labels = labels.astype(np.int64)
+    elif labels.dtype.kind == "f":
+        whole = np.isfinite(labels) & (labels == np.floor(labels))
+        if not whole.all():
+            bad = int(np.flatnonzero(~whole.reshape(-1))[0])
+            raise ValueError(
+                f"{who}: labels must be whole numbers (class indices), got "
+                f"{labels.reshape(-1)[bad]} at position {bad}"
+            )
+        labels = labels.astype(np.int64)
+    return labels
+
+
+class _KerasLoss(_Loss):
+    """Base of the Keras-style losses: ``loss(y_true, y_pred)``, targets first.
+
+    ``name`` is Keras' name; ``from_logits`` says what the predictions are;
+    ``target_kind`` ("regression", "binary", "categorical" or "sparse") tells ``fit``
+    which checks to run on all the targets before training starts.
+    """
+
+    y_true_first = True
+    name = ""
+    target_kind = ""
+    from_logits = False
+
+    def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.from_logits = bool(from_logits)
+
+    def forward(self, y_true: Any, y_pred: Any) -> Any:
+        raise NotImplementedError
+
+    def extra_repr(self) -> str:
+        parts = ["from_logits=True"] if self.from_logits else []
+        if self.reduction != "mean":
+            parts.append(f"reduction={self.reduction!r}")
+        return ", ".join(parts)
+
+
+class MeanSquaredError(_KerasLoss):
+    """Keras' "mse": mean((y_pred - y_true)^2)."""
+
+    name = "mean_squared_error"
+    target_kind = "regression"
+
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__(False, reduction)
+
+    def forward(self, y_true: Any, y_pred: Any) -> Any:
+        d = y_pred - _float_target("MeanSquaredError", y_pred, y_true)
+        return _keras_reduce("MeanSquaredError", d * d, self.reduction)
+
+
+class MeanAbsoluteError(_KerasLoss):
+    """Keras' "mae": mean(|y_pred - y_true|)."""
+
+    name = "mean_absolute_error"
+    target_kind = "regression"
+
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__(False, reduction)
+
+    def forward(self, y_true: Any, y_pred: Any) -> Any:
+        d = y_pred - _float_target("MeanAbsoluteError", y_pred, y_true)
+        return _keras_reduce("MeanAbsoluteError", autograd.abs(d), self.reduction)
+
+
+class BinaryCrossentropy(_KerasLoss):
+    """Keras' "binary_crossentropy": targets in [0, 1] against probabilities (clipped to
+    [1e-7, 1 - 1e-7]) or, with ``from_logits=True``, logits (the stable softplus form)."""
+
+    name = "binary_crossentropy"
+    target_kind = "binary"
+
+    def forward(self, y_true: Any, y_pred: Any) -> Any:
+        who = "BinaryCrossentropy"
+        t = _float_target(who, y_pred, y_true)
+        _check_probability_targets(who, t)
+        if self.from_logits:
+            loss = autograd.softplus(y_pred) - y_pred * t
+        else:
+            p = autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON)
+            loss = -(t * autograd.log(p) + (1.0 - t) * autograd.log(1.0 - p))
+        return _keras_reduce(who, loss, self.reduction)
+
+
+class CategoricalCrossentropy(_KerasLoss):
+    """Keras' "categorical_crossentropy": one-hot (or soft) targets (N, C) against
+    probabilities (clipped) or, with ``from_logits=True``, logits (through log_softmax):
+    mean_i(-sum_c y_ic log p_ic)."""
+
+    name = "categorical_crossentropy"
+    target_kind = "categorical"
+
+    def forward(self, y_true: Any, y_pred: Any) -> Any:
+        who = "CategoricalCrossentropy"
+        pshape, tshape = _shape(y_pred), _shape(y_true)
+        if len(pshape) == 2 and pshape[1] > 1 and tshape != pshape and tshape[:1] == pshape[:1]:
+            raise ValueError(
+                f"{who}: targets have shape {tshape} but predictions {pshape}; this loss "
+                "takes one-hot targets of the predictions' shape (for integer labels use "
+                "SparseCategoricalCrossentropy / 'sparse_categorical_crossentropy')"
+            )
+        t = _float_target(who, y_pred, y_true)
+        _check_probability_targets(who, t)
+        if self.from_logits:
+            logp = autograd.log_softmax(y_pred, axis=-1)
+        else:
+            logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
+        return _keras_reduce(who, -autograd.sum(t * logp, axis=-1), self.reduction)
+
+
+class SparseCategoricalCrossentropy(_KerasLoss):
+    """Keras' "sparse_categorical_crossentropy": integer labels (N,) against
+    probabilities (N, C) (clipped) or, with ``from_logits=True``, logits:
+    mean_i(-log p_i[y_i])."""
+
+    name = "sparse_categorical_crossentropy"
+    target_kind = "sparse"
+
+    def forward(self, y_true: Any, y_pred: Any) -> Any:
+        who = "SparseCategoricalCrossentropy"
+        labels = _class_labels(who, y_pred, _sparse_labels(who, y_pred, y_true))
+        if self.from_logits:
+            logp = autograd.log_softmax(y_pred, axis=-1)
+        else:
+            logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
+        return _pick(who, logp, labels, self.reduction)
+
+
+_LOSSES_BY_NAME: dict[str, Callable[[], Module]] = {
+    "mse": MeanSquaredError,
+    "mean_squared_error": MeanSquaredError,
+    "mae": MeanAbsoluteError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "binary_crossentropy": BinaryCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
+    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+}
+
+
+def known_losses() -> list[str]:
+    """The names `get_loss` accepts."""
+    return list(_LOSSES_BY_NAME)
+
+
+def get_loss(spec: str | Module | Callable[..., Any]) -> Module | Callable[..., Any]:
+    """A fresh Keras-style loss for a Keras name (probabilities in, ``from_logits=False``),
+    or the loss Module or function itself.
+
+    An unknown name raises ValueError listing the known ones.
+    """
+    if isinstance(spec, str):
+        make = _LOSSES_BY_NAME.get(spec.lower())
+        if make is None:
+            known = ", ".join(repr(n) for n in _LOSSES_BY_NAME)
+            raise ValueError(f"unknown loss {spec!r}; known names: {known}")
+        return make()
+    if isinstance(spec, Module) or callable(spec):
+        return spec
+    raise TypeError(
+        f"a loss must be a name, a loss Module or a function, got {type(spec).__name__}"
+    )
