@@ -53,20 +53,20 @@ def _as_input(x: Any, dtype: np.dtype[Any]) -> Any:
 
 
 def _affine(who: str, x: Any, w: Parameter, b: Parameter | None, n_in: int) -> Any:
-    """x @ w + b (w: (in, out), b: (out,) broadcast over the batch): two graph nodes.
+    """x @ w + b (w: (in, out), b: (out,) broadcast over the batch), as the engine's
+    fused `linear` primitive: one graph node, the bias added in place.
 
     The input size is not checked up front: the matrix product checks it anyway, and
     its failure is turned into a message that names the layer.
     """
     x = _as_input(x, w.data.dtype)
     try:
-        y = x @ w
+        return x @ w if b is None else autograd.linear(x, w, b)
     except ValueError:
         shape = x.shape if isinstance(x, Value) else np.shape(x)
         raise ValueError(
             f"{who}: expected inputs with {n_in} features (last axis), got shape {shape}"
         ) from None
-    return y if b is None else y + b
 
 
 def _features(who: str, x: Any) -> int:

@@ -259,6 +259,15 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Any:
         logp = autograd.log_softmax(logits, axis=-1)
         return _reduce(who, -autograd.sum(t * logp, axis=-1), reduction)
     labels = _class_labels(who, logits, target)
+    return _sparse_cross_entropy(who, logits, labels, reduction)
+
+
+def _sparse_cross_entropy(who: str, logits: Any, labels: np.ndarray, reduction: str) -> Any:
+    """Mean cross-entropy of logits at integer labels as the engine's fused
+    `softmax_cross_entropy` (one node, gradient softmax - onehot); other reductions
+    through log_softmax."""
+    if reduction == "mean" and labels.shape[0] > 0:
+        return autograd.softmax_cross_entropy(logits, labels=labels)
     return _pick(who, autograd.log_softmax(logits, axis=-1), labels, reduction)
 
 
@@ -490,9 +499,8 @@ class SparseCategoricalCrossentropy(_KerasLoss):
         who = "SparseCategoricalCrossentropy"
         labels = _class_labels(who, y_pred, _sparse_labels(who, y_pred, y_true))
         if self.from_logits:
-            logp = autograd.log_softmax(y_pred, axis=-1)
-        else:
-            logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
+            return _sparse_cross_entropy(who, y_pred, labels, self.reduction)
+        logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
         return _pick(who, logp, labels, self.reduction)
 
 

@@ -61,7 +61,7 @@ def test_linear_computes_x_at_w_plus_b_in_float32() -> None:
     out = layer(Value(x, requires_grad=False))
     np.testing.assert_allclose(out.data, x @ layer.weight.data + layer.bias.data, rtol=1e-6)
     assert out.dtype == np.float32
-    assert out.op == "add" and out.parents[0].op == "matmul"  # two nodes, nothing more
+    assert out.op == "linear" and len(out.parents) == 3  # one fused node
 
 
 def test_linear_init_is_pytorch_uniform() -> None:
