@@ -82,9 +82,11 @@ from nn.losses import (
 )
 from nn.module import LoadResult, Module, Parameter, StateDictError
 from nn.optim import SGD, Adam, CosineDecay, ExponentialDecay, Optimizer, Schedule, StepDecay
+from nn.plot import plot_model
 from nn.training import Model, TrainingMixin
 
 __all__ = [
+    "plot_model",
     "ELU", "MLP", "SGD", "Activation", "Adam", "BCELoss", "BCEWithLogitsLoss",
     "BinaryCrossentropy", "CategoricalCrossentropy", "CosineDecay",
     "CrossEntropyLoss", "DataLoader", "Dense", "ExponentialDecay", "Flatten", "Identity",

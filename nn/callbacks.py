@@ -44,6 +44,7 @@ __all__ = [
     "CSVLogger",
     "Callback",
     "EarlyStopping",
+    "GradientFlow",
     "History",
     "LearningRateScheduler",
     "ModelCheckpoint",
@@ -479,3 +480,7 @@ class CSVLogger(Callback):
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+# GradientFlow lives in its own module (it subclasses Callback, defined above).
+from nn.gradflow import GradientFlow  # noqa: E402

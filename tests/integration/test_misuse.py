@@ -105,3 +105,18 @@ def test_unknown_activation_lists_known_names_at_construction():
         nn.Dense(4, activation="rectifier")
     for name in ("relu", "sigmoid", "tanh", "leaky_relu", "prelu", "elu", "softmax"):
         assert name in str(info.value)
+
+
+def test_fit_with_x_and_y_of_different_lengths_raises_before_training():
+    model = nn.Sequential(nn.Dense(2, activation="softmax", input_dim=3))
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match=r"10.*9|9.*10"):
+        model.fit(np.zeros((10, 3)), np.zeros(9, dtype=int), verbose=0)
+
+
+def test_unknown_loss_name_at_compile_lists_known_names():
+    model = nn.Sequential(nn.Dense(2, input_dim=3))
+    with pytest.raises(ValueError, match="crossentropy_typo") as info:
+        model.compile(optimizer="sgd", loss="crossentropy_typo")
+    for name in ("mse", "mae", "binary_crossentropy", "sparse_categorical_crossentropy"):
+        assert name in str(info.value)

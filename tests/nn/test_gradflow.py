@@ -149,3 +149,19 @@ def test_plot_to_file_and_into_axes(tmp_path: Path) -> None:
     assert flow.plot(ax=own) is own
     with pytest.raises(ValueError, match="nothing recorded"):
         GradientFlow().plot(tmp_path / "empty.png")
+
+
+def test_records_through_fit_one_entry_per_layer_and_epoch() -> None:
+    nn.manual_seed(0)
+    x, y = nn.datasets.make_moons(128, noise=0.1, seed=0)
+    model = nn.Sequential(
+        nn.Dense(8, activation="sigmoid", input_dim=2),
+        nn.Dense(8, activation="sigmoid"),
+        nn.Dense(2, activation="softmax"),
+    )
+    model.compile(optimizer=nn.SGD(lr=0.1), loss="sparse_categorical_crossentropy")
+    flow = nn.callbacks.GradientFlow()
+    model.fit(x, y, epochs=3, batch_size=32, verbose=0, callbacks=[flow])
+    assert len(flow.history) == 3  # the three Dense kernels
+    for norms in flow.history.values():
+        assert len(norms) == 3 and all(n > 0 and math.isfinite(n) for n in norms)
