@@ -212,7 +212,11 @@ def _propagate(
                     gi = rules[i](g, out, *args, **kw)  # type: ignore[misc]
                 if checking:
                     _anomaly.check_gradient(node, i, gi)
-                if type(gi) is not float or type(p._data) is not float:
+                pd = p._data
+                if type(gi) is np.ndarray and type(pd) is np.ndarray:
+                    if gi.shape != pd.shape or gi.dtype != pd.dtype:
+                        gi = _fit(gi, p)
+                elif type(gi) is not float or type(pd) is not float:
                     gi = _fit(gi, p)
                 pg = p._g
                 p._g = gi if pg is _PENDING else pg + gi

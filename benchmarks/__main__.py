@@ -10,13 +10,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from benchmarks import fit, scalar, tensor
+from benchmarks import fit, memory, scalar, tensor
 from benchmarks.harness import Result, print_table
 
 SUITES: dict[str, Callable[[int], list[Result]]] = {
     "scalar": scalar.run,
     "tensor": tensor.run,
     "fit": fit.run,
+    "memory": memory.run,
 }
 
 

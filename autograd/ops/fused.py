@@ -33,13 +33,15 @@ def linear(x: Any, w: Any, b: Any) -> Any:
 
     d/dx = g @ W^T,  d/dW = x^T @ g (batch axes folded into the rows),
     d/db = g (summed over the batch by the engine)."""
-    if np.ndim(w) != 2 or np.ndim(x) == 0 or np.shape(b)[-1:] != np.shape(w)[1:]:
-        raise ValueError("bad shapes")
+    if type(w) is not np.ndarray or type(b) is not np.ndarray:
+        raise ValueError("linear: weight and bias must be arrays")
+    if w.ndim != 2 or b.shape[-1:] != w.shape[1:]:
+        raise ValueError("bad shapes")  # apply() turns this into the message below
     out = np.matmul(x, w)
-    if out.dtype == np.result_type(out, b):
+    if out.dtype == b.dtype:
         out += b  # in place: no second (batch, out) array
         return out
-    return out + b
+    return out + b  # mixed dtypes: let numpy promote
 
 
 def _linear_grad_x(g: Any, out: Any, x: Any, w: Any, b: Any) -> Any:

@@ -30,6 +30,8 @@ reshape.defvjp(lambda g, out, x, shape: reshape(g, shape=shape_of(x)))
 @primitive("transpose", Check(kind="transpose", levels=TENSOR))
 def transpose(x: Any, axes: tuple[int, ...] | None = None) -> Any:
     """Axes permuted (reversed when axes is None). d/dx: the inverse permutation."""
+    if axes is None and type(x) is np.ndarray:
+        return x.T  # the method skips numpy's Python-level wrapper
     return np.transpose(x, axes)
 
 
@@ -66,7 +68,7 @@ def sum_to(x: Any, shape: tuple[int, ...] | None) -> Any:
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and xs[lead + i] != 1
     )
-    r = np.sum(x, axis=axes, keepdims=True)
+    r = x.sum(axis=axes, keepdims=True) if type(x) is np.ndarray else np.sum(x, axes, keepdims=True)
     return r.reshape(shape) if lead else r
 
 
