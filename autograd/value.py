@@ -177,14 +177,17 @@ def inputs_of(node: Value) -> tuple[Any, ...]:
     return node._x if y is _MANY else (node._x, y)
 
 
-def _record(out: Data, x: Any, y: Any, op: Primitive, kw: dict[str, Any] | None) -> Value:
-    """A new node computed by `op` from inputs `x`, `y` (gradients wanted)."""
+def _record(
+    out: Data, x: Any, y: Any, op: Primitive | None, kw: dict[str, Any] | None
+) -> Value:
+    """A new node computed by `op` from inputs `x`, `y`; with op None, a constant
+    (no input needs a gradient, or recording is off)."""
     global _CLOCK
     _CLOCK += 1
     node = _new_value(Value)
     node._data = out
     node.grad = None
-    node.requires_grad = True
+    node.requires_grad = op is not None
     node.name = None
     node._x = x
     node._y = y
@@ -192,27 +195,13 @@ def _record(out: Data, x: Any, y: Any, op: Primitive, kw: dict[str, Any] | None)
     node._kw = kw
     node._stamp = _CLOCK
     node._g = None
-    if _ANOMALY_HOOK is not None:
+    if _ANOMALY_HOOK is not None and op is not None:
         _ANOMALY_HOOK(node)
     return node
 
 
 def _constant(out: Data) -> Value:
-    """A new node that records nothing (no input needs a gradient, or no_grad)."""
-    global _CLOCK
-    _CLOCK += 1
-    node = _new_value(Value)
-    node._data = out
-    node.grad = None
-    node.requires_grad = False
-    node.name = None
-    node._x = None
-    node._y = _ONE
-    node._op = None
-    node._kw = None
-    node._stamp = _CLOCK
-    node._g = None
-    return node
+    return _record(out, None, _ONE, None, None)
 
 
 def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:

@@ -28,6 +28,7 @@ import numpy as np
 import autograd
 from autograd import Value
 from nn.module import Module, Parameter, Shape
+from nn.names import lookup
 
 __all__ = [
     "ELU",
@@ -364,11 +365,7 @@ def get_activation(spec: str | Module | Callable[[Any], Any] | None) -> Module:
     if spec is None:
         return Identity()
     if isinstance(spec, str):
-        cls = _BY_NAME.get(spec.lower())
-        if cls is None:
-            known = ", ".join(repr(n) for n in _BY_NAME)
-            raise ValueError(f"unknown activation {spec!r}; known names: {known}")
-        return cls()
+        return lookup(_BY_NAME, spec, "activation")()
     if isinstance(spec, Module):
         return spec
     if callable(spec):

@@ -26,17 +26,24 @@ from nn.init import get_generator
 __all__ = ["DataLoader"]
 
 
-def _as_array(who: str, what: str, data: Any) -> np.ndarray:
+def as_array(who: str, what: str, data: Any) -> np.ndarray:
+    """Data (arrays, lists, Values) as a numeric numpy array with a batch axis; errors
+    that name the caller and the argument otherwise."""
     if isinstance(data, Value):
         data = data.data
     try:
         arr = np.asarray(data)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{who}: {what} must be array-like: {exc}") from None
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{who}: {what} must be a rectangular array of numbers: {exc}") from None
+    if arr.dtype == object:
+        raise ValueError(
+            f"{who}: {what} is not a rectangular array of numbers (rows of different "
+            "lengths, or items that are not numbers)"
+        )
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{who}: {what} must hold numbers, got dtype {arr.dtype}")
     if arr.ndim == 0:
-        raise ValueError(f"{who}: {what} must have a batch axis, got a scalar")
+        raise ValueError(f"{who}: {what} must have a batch axis, got a single number")
     return arr
 
 
@@ -65,11 +72,11 @@ class DataLoader:
         dt = np.dtype(dtype)
         if dt.kind != "f":
             raise TypeError(f"{who}: dtype must be a floating-point type, got {dt}")
-        xa = _as_array(who, "x", x)
+        xa = as_array(who, "x", x)
         self.x = xa if xa.dtype == dt else xa.astype(dt)
         self.y: np.ndarray | None = None
         if y is not None:
-            ya = _as_array(who, "y", y)
+            ya = as_array(who, "y", y)
             if ya.shape[0] != self.x.shape[0]:
                 raise ValueError(
                     f"{who}: x and y have different lengths: x has {self.x.shape[0]} rows, "

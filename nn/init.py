@@ -32,6 +32,8 @@ from typing import Final, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from nn.names import lookup
+
 __all__ = [
     "Initializer",
     "compute_fans",
@@ -323,13 +325,7 @@ def get(initializer: str | Initializer) -> Initializer:
     needs its weight's fan_in; call it directly.
     """
     if isinstance(initializer, str):
-        try:
-            return _BY_NAME[initializer]
-        except KeyError:
-            known = ", ".join(sorted(_BY_NAME))
-            raise ValueError(
-                f"get: unknown initializer {initializer!r}; known names: {known}"
-            ) from None
+        return lookup(_BY_NAME, initializer, "initializer", "get")
     if callable(initializer):
         return initializer
     raise TypeError(

@@ -51,6 +51,7 @@ import numpy as np
 import autograd
 from autograd import Value
 from nn.module import Module
+from nn.names import lookup
 
 __all__ = [
     "BCELoss",
@@ -527,11 +528,7 @@ def get_loss(spec: str | Module | Callable[..., Any]) -> Module | Callable[..., 
     An unknown name raises ValueError listing the known ones.
     """
     if isinstance(spec, str):
-        make = _LOSSES_BY_NAME.get(spec.lower())
-        if make is None:
-            known = ", ".join(repr(n) for n in _LOSSES_BY_NAME)
-            raise ValueError(f"unknown loss {spec!r}; known names: {known}")
-        return make()
+        return lookup(_LOSSES_BY_NAME, spec, "loss")()
     if isinstance(spec, Module) or callable(spec):
         return spec
     raise TypeError(

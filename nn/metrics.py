@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from nn.names import lookup
+
 __all__ = [
     "Accuracy",
     "BinaryAccuracy",
@@ -225,11 +227,7 @@ def get_metric(spec: str | Metric | Callable[[np.ndarray, np.ndarray], Any]) -> 
     if isinstance(spec, Metric):
         return spec
     if isinstance(spec, str):
-        make = _BY_NAME.get(spec.lower())
-        if make is None:
-            known = ", ".join(repr(n) for n in _BY_NAME)
-            raise ValueError(f"unknown metric {spec!r}; known names: {known}")
-        return make(spec)
+        return lookup(_BY_NAME, spec, "metric")(spec)
     if callable(spec):
         return FunctionMetric(spec)
     raise TypeError(f"a metric must be a name, a Metric or a function, got {type(spec).__name__}")

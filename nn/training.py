@@ -69,9 +69,10 @@ from autograd import Value
 from nn import losses as L
 from nn.activations import Activation
 from nn.callbacks import Callback, History, overrides
-from nn.data import DataLoader
+from nn.data import DataLoader, as_array
 from nn.metrics import Metric, get_metric
 from nn.module import Module
+from nn.names import lookup
 from nn.optim import SGD, Adam, Optimizer
 from nn.progress import check_verbose, format_logs, format_timing, make_progress
 
@@ -168,14 +169,8 @@ def _resolve_optimizer(spec: Any) -> Optimizer:
     if isinstance(spec, Optimizer):
         return spec
     if isinstance(spec, str):
-        make = _OPTIMIZERS.get(spec.lower())
-        if make is None:
-            known = ", ".join(repr(n) for n in _OPTIMIZERS)
-            raise ValueError(
-                f"compile: unknown optimizer {spec!r}; known names: {known} (or pass an "
-                "Optimizer object such as nn.SGD(lr=0.1, momentum=0.9))"
-            )
-        return make()
+        hint = " (or pass an Optimizer object such as nn.SGD(lr=0.1, momentum=0.9))"
+        return lookup(_OPTIMIZERS, spec, "optimizer", "compile", hint)()
     raise TypeError(f"compile: optimizer must be a name or an Optimizer, got {type(spec).__name__}")
 
 
@@ -239,21 +234,7 @@ def _warn_on_contradiction(model: Module, loss_name: str, expects: str | None) -
 
 def _as_array(who: str, what: str, data: Any) -> np.ndarray:
     """A numeric numpy array with a non-empty batch axis; clear errors otherwise."""
-    if isinstance(data, Value):
-        data = data.data
-    try:
-        arr = np.asarray(data)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{who}: {what} must be a rectangular array of numbers: {exc}") from None
-    if arr.dtype == object:
-        raise ValueError(
-            f"{who}: {what} is not a rectangular array of numbers (rows of different "
-            "lengths, or items that are not numbers)"
-        )
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: {what} must hold numbers, got dtype {arr.dtype}")
-    if arr.ndim == 0:
-        raise ValueError(f"{who}: {what} must have a batch axis, got a single number")
+    arr = as_array(who, what, data)
     if arr.shape[0] == 0:
         raise ValueError(f"{who}: {what} is empty")
     return arr
