@@ -177,9 +177,7 @@ def inputs_of(node: Value) -> tuple[Any, ...]:
     return node._x if y is _MANY else (node._x, y)
 
 
-def _record(
-    out: Data, x: Any, y: Any, op: Primitive | None, kw: dict[str, Any] | None
-) -> Value:
+def _record(out: Data, x: Any, y: Any, op: Primitive | None, kw: dict[str, Any] | None) -> Value:
     """A new node computed by `op` from inputs `x`, `y`; with op None, a constant
     (no input needs a gradient, or recording is off)."""
     global _CLOCK
