@@ -53,7 +53,6 @@ from autograd.ops.shape import (
 __all__ = [
     "abs",
     "add",
-    "as_index",
     "astype",
     "broadcast_to",
     "clip",
