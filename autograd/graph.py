@@ -18,8 +18,7 @@ import numpy as np
 
 import autograd.value as _v
 from autograd import anomaly as _anomaly
-from autograd.ops.elementwise import astype
-from autograd.ops.shape import sum_to
+from autograd import ops as _ops  # attributes read at call time: ops import this module
 from autograd.value import _MANY, _ONE, Value, as_data, shape_of
 
 
@@ -88,16 +87,16 @@ def _fit(g: Any, target: Value) -> Any:
     d = target._data
     gd = g._data if isinstance(g, Value) else g
     if type(d) is float:
-        return g if type(gd) is float else sum_to(g, shape=None)
+        return g if type(gd) is float else _ops.sum_to(g, shape=None)
     if type(gd) is float:  # a Python float reaching an array input
         gshape: tuple[int, ...] = ()
         gdtype = _FLOAT64
     else:
         gshape, gdtype = gd.shape, gd.dtype
     if gshape != d.shape:
-        g = sum_to(g, shape=d.shape)
+        g = _ops.sum_to(g, shape=d.shape)
     if gdtype != d.dtype:
-        g = astype(g, dtype=d.dtype)
+        g = _ops.astype(g, dtype=d.dtype)
     return g
 
 

@@ -606,10 +606,18 @@ def _short(x: Any) -> str:
 from autograd import graph as _graph  # noqa: E402
 from autograd import ops as _ops  # noqa: E402  (these modules import this one)
 
-# The operators' primitives, bound once (the import cycle hides their types from mypy).
-_ADD: Primitive = _ops.add  # type: ignore[has-type]
-_SUB: Primitive = _ops.sub  # type: ignore[has-type]
-_MUL: Primitive = _ops.mul  # type: ignore[has-type]
-_DIV: Primitive = _ops.div  # type: ignore[has-type]
-_POW: Primitive = _ops.power  # type: ignore[has-type]
-_MATMUL: Primitive = _ops.matmul  # type: ignore[has-type]
+
+def bind_operators(ops: Any) -> None:
+    """Called by autograd.ops once every primitive exists: the operators of Value
+    use these primitives directly (their hot path skips a module lookup)."""
+    global _ADD, _SUB, _MUL, _DIV, _POW, _MATMUL
+    _ADD, _SUB, _MUL, _DIV = ops.add, ops.sub, ops.mul, ops.div
+    _POW, _MATMUL = ops.power, ops.matmul
+
+
+_ADD: Primitive
+_SUB: Primitive
+_MUL: Primitive
+_DIV: Primitive
+_POW: Primitive
+_MATMUL: Primitive

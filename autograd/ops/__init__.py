@@ -4,6 +4,9 @@ Import order matters only for the gradient rules' cross-references: shape
 primitives first, then arithmetic, elementwise functions and reductions.
 """
 
+import sys
+
+import autograd.value as _value
 from autograd.ops.arithmetic import add, div, identity, matmul, mul, neg, sub
 from autograd.ops.elementwise import (
     abs,
@@ -37,7 +40,7 @@ from autograd.ops.reductions import (
     var,
 )
 from autograd.ops.shape import (
-    as_index,
+    as_index,  # noqa: F401  (used by Value.__getitem__, not exported)
     broadcast_to,
     concatenate,
     expand_dims,
@@ -97,3 +100,5 @@ __all__ = [
     "var",
     "where",
 ]
+
+_value.bind_operators(sys.modules[__name__])
