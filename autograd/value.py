@@ -130,7 +130,13 @@ class Primitive:
     def __call__(self, *args: Any, **kw: Any) -> Any:
         if not kw and len(args) == 2:
             return apply2(self, args[0], args[1])
-        return apply(self, args, kw)
+        for a in args:
+            if isinstance(a, Value):
+                return apply(self, args, kw)
+        try:  # raw data in, raw data out: nothing to record
+            return self.fn(*args, **kw)
+        except ValueError as exc:
+            raise ValueError(_format_error(self, args, kw, exc)) from None
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"

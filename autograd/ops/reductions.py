@@ -129,12 +129,13 @@ _SOFT = Check(kind="softmax", levels=("tensor",), kwargs=({}, {"axis": 0}))
 
 
 def _logsumexp_raw(x: Any, axis: Any, keepdims: bool) -> Any:
-    m = np.max(x, axis=axis, keepdims=True)
+    x = np.asarray(x)
+    m = x.max(axis=axis, keepdims=True)
     if not np.isfinite(m).all():
         # An all -inf slice has max -inf; shifting by it would give nan, by 0 gives -inf.
         m = np.where(np.isfinite(m), m, 0)
-    r = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
-    return r if keepdims else np.squeeze(r, axis=axis)
+    r = m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+    return r if keepdims else r.squeeze(axis=axis)
 
 
 @primitive(
