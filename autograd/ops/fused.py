@@ -44,11 +44,19 @@ def linear(x: Any, w: Any, b: Any) -> Any:
     return out + b  # mixed dtypes: let numpy promote
 
 
+# Each rule has a raw-array fast path (plain numpy, the common case of a training
+# step) beside the engine-operation form that a recording backward needs.
+
+
 def _linear_grad_x(g: Any, out: Any, x: Any, w: Any, b: Any) -> Any:
+    if type(g) is np.ndarray and type(w) is np.ndarray:
+        return g @ w.T
     return matmul(g, transpose(w))
 
 
 def _linear_grad_w(g: Any, out: Any, x: Any, w: Any, b: Any) -> Any:
+    if type(g) is np.ndarray and type(x) is np.ndarray and x.ndim == 2:
+        return x.T @ g
     n_in, n_out = shape_of(w)
     if ndim_of(x) != 2:  # fold batch axes (or add the missing one) into rows
         x = reshape(x, shape=(-1, n_in))
@@ -85,8 +93,15 @@ def softmax_cross_entropy(z: Any, labels: np.ndarray) -> Any:
 
 def _softmax_cross_entropy_grad(g: Any, out: Any, z: Any, labels: np.ndarray) -> Any:
     n, c = shape_of(z)
+    rows = np.arange(n)
+    if type(z) is np.ndarray:  # raw data: softmax computed and adjusted in place
+        p = np.exp(z - z.max(axis=-1, keepdims=True))
+        p /= p.sum(axis=-1, keepdims=True)
+        p[rows, labels] -= 1
+        p *= g / n
+        return p
     onehot = np.zeros((n, c), dtype=dtype_of(z))
-    onehot[np.arange(n), labels] = 1
+    onehot[rows, labels] = 1
     return (softmax(z, axis=-1) - onehot) * (g / n)
 
 
