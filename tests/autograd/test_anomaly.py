@@ -73,3 +73,22 @@ def test_composite_ops_have_finite_gradients_at_extremes_and_kinks(value):
         assert np.isfinite(out.data).all(), out.op
         out.sum().backward()
         assert np.isfinite(x.grad).all(), out.op
+
+
+@pytest.mark.parametrize("value", [-1e4, 0.0, 1e4])
+def test_losses_have_finite_gradients_for_extreme_logits_and_probabilities(value):
+    import nn
+
+    z = Value(np.array([[value, -value], [0.0, value]]))
+    for loss in (
+        nn.CrossEntropyLoss()(z, np.array([0, 1])),
+        nn.BCEWithLogitsLoss()(z, np.array([[1.0, 0.0], [0.0, 1.0]])),
+        ag.softmax_cross_entropy(z, labels=np.array([1, 0])),
+    ):
+        z.zero_grad()
+        loss.backward()
+        assert np.isfinite(loss.data) and np.isfinite(z.grad).all()
+    p = Value(np.array([[0.0, 1.0], [0.5, 1.0]]))  # probabilities at the ends of [0, 1]
+    bce = nn.BCELoss()(p, np.array([[1.0, 0.0], [1.0, 1.0]]))
+    bce.backward()
+    assert np.isfinite(bce.data) and np.isfinite(p.grad).all()
