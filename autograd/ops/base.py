@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.value import Value, data_of, shape_of
+from autograd.value import data_of, shape_of
 
 __all__ = [
     "Check",
@@ -21,7 +21,6 @@ __all__ = [
     "shape_of",
     "ndim_of",
     "dtype_of",
-    "is_float",
     "scalar_or_nan",
     "kept_shape",
     "normalize_axes",
@@ -61,11 +60,6 @@ def ndim_of(x: Any) -> int:
 def dtype_of(x: Any) -> np.dtype[Any]:
     d = data_of(x)
     return np.dtype(np.float64) if type(d) is float else d.dtype
-
-
-def is_float(x: Any) -> bool:
-    """True for scalar-level data (a Python float), raw or inside a Value."""
-    return type(data_of(x)) is float
 
 
 def scalar_or_nan(
@@ -134,6 +128,3 @@ def safe_float_pow(a: float, b: float) -> float:
         with np.errstate(all="ignore"):
             return float(np.power(a, b))
     return r if type(r) is float else math.nan
-
-
-_ = Value  # re-exported for rules modules that need isinstance checks
