@@ -69,7 +69,8 @@ from autograd import Value
 from nn import losses as L
 from nn.activations import Activation
 from nn.callbacks import Callback, History, overrides
-from nn.data import DataLoader, as_array
+from nn.checks import as_nonempty_array, check_targets, loss_number, positive_int
+from nn.data import DataLoader
 from nn.metrics import Metric, get_metric
 from nn.module import Module
 from nn.names import lookup
@@ -229,105 +230,6 @@ def _warn_on_contradiction(model: Module, loss_name: str, expects: str | None) -
         warnings.warn(f"compile: {message}", UserWarning, stacklevel=3)
 
 
-# --- checking the data ------------------------------------------------------------------
-
-
-def _as_array(who: str, what: str, data: Any) -> np.ndarray:
-    """A numeric numpy array with a non-empty batch axis; clear errors otherwise."""
-    arr = as_array(who, what, data)
-    if arr.shape[0] == 0:
-        raise ValueError(f"{who}: {what} is empty")
-    return arr
-
-
-def _first_bad(mask: np.ndarray) -> int:
-    return int(np.flatnonzero(mask.reshape(-1))[0])
-
-
-def _check_targets(
-    who: str,
-    kind: str | None,
-    y: np.ndarray,
-    out_shape: tuple[int, ...],
-    dtype: np.dtype[Any],
-    ys: str = "y",
-) -> np.ndarray:
-    """Check every target (``ys`` names them in messages) against what the loss needs;
-    return them in the form the loss takes best (class labels as int64, other targets in
-    the model's dtype)."""
-    if y.dtype.kind == "f" and not np.isfinite(y).all():
-        bad = _first_bad(~np.isfinite(y))
-        raise ValueError(f"{who}: {ys} holds {y.reshape(-1)[bad]} at flat position {bad}")
-    per_sample = tuple(y.shape[1:])
-    outputs = out_shape[1:]
-    if kind == "class":
-        kind = "sparse" if y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1) else "categorical"
-    if kind == "sparse":
-        if len(outputs) != 1:
-            raise ValueError(
-                f"{who}: class labels need model outputs of shape (batch, classes), the "
-                f"model gives {out_shape}"
-            )
-        classes = outputs[0]
-        if not (y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1)):
-            raise ValueError(
-                f"{who}: the loss takes integer class labels of shape ({y.shape[0]},), got "
-                f"{ys} of shape {y.shape} (for one-hot targets use "
-                "'categorical_crossentropy')"
-            )
-        labels = y.reshape(-1)
-        if labels.dtype.kind == "f":
-            whole = labels == np.floor(labels)
-            if not whole.all():
-                bad = _first_bad(~whole)
-                raise ValueError(
-                    f"{who}: class labels must be whole numbers, got {labels[bad]} at "
-                    f"position {bad} of {ys}"
-                )
-        outside = (labels < 0) | (labels >= classes)
-        if outside.any():
-            bad = _first_bad(outside)
-            raise ValueError(
-                f"{who}: label {labels[bad]} at position {bad} of {ys} is out of range: the model "
-                f"has {classes} outputs, so labels must be in 0..{classes - 1}"
-            )
-        return labels.astype(np.int64)
-    if kind in ("categorical", "binary", "regression"):
-        same = per_sample == outputs or (
-            math.prod(per_sample) == math.prod(outputs) == 1  # (N,) against (N, 1)
-        )
-        if not same:
-            hint = (
-                " (for integer labels use 'sparse_categorical_crossentropy')"
-                if kind == "categorical" and y.ndim == 1
-                else ""
-            )
-            raise ValueError(
-                f"{who}: targets of shape {per_sample} per sample ({ys} has shape {y.shape}) do "
-                f"not match the model's outputs of shape {outputs} per sample{hint}"
-            )
-        if kind != "regression":
-            outside = (y < 0) | (y > 1)
-            if outside.any():
-                bad = _first_bad(outside)
-                raise ValueError(
-                    f"{who}: the loss takes targets in [0, 1] (labels or probabilities), "
-                    f"got {y.reshape(-1)[bad]} at flat position {bad} of {ys}"
-                )
-        return y.astype(dtype, copy=False)
-    return y
-
-
-def _positive_int(who: str, what: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{who}: {what} must be an int >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _loss_number(loss: Any) -> float:
-    return loss.item() if isinstance(loss, Value) else float(loss)
-
-
 # --- the mixin ------------------------------------------------------------------------------
 
 
@@ -429,10 +331,10 @@ class TrainingMixin(_MixinBase):
         """Checked arrays (x in the model's dtype, y as the loss takes it) and the output
         shape; every error surfaces here, before any batch runs."""
         ys = "y" if what == "x" else what.replace("x", "y")
-        xa = _as_array(who, what, x)
+        xa = as_nonempty_array(who, what, x)
         if y is None:
             raise ValueError(f"{who}: {ys} (the targets) is missing")
-        ya = _as_array(who, ys, y)
+        ya = as_nonempty_array(who, ys, y)
         if xa.shape[0] != ya.shape[0]:
             raise ValueError(
                 f"{who}: {what} and {ys} have different lengths: {what} has {xa.shape[0]} "
@@ -440,7 +342,7 @@ class TrainingMixin(_MixinBase):
             )
         out, out_shape = self._probe(who, xa)
         dtype = self._dtype_now()
-        ya = _check_targets(who, state.target_kind, ya, out_shape, dtype, ys)
+        ya = check_targets(who, state.target_kind, ya, out_shape, dtype, ys)
         xa = xa.astype(dtype, copy=False)
         # The loss itself on the probe's samples: catches what the checks above cannot know.
         try:
@@ -483,9 +385,9 @@ class TrainingMixin(_MixinBase):
         """
         who = "fit"
         state = self._state(who)
-        epochs = _positive_int(who, "epochs", epochs, minimum=0)
-        initial_epoch = _positive_int(who, "initial_epoch", initial_epoch, minimum=0)
-        batch_size = 32 if batch_size is None else _positive_int(who, "batch_size", batch_size)
+        epochs = positive_int(who, "epochs", epochs, minimum=0)
+        initial_epoch = positive_int(who, "initial_epoch", initial_epoch, minimum=0)
+        batch_size = 32 if batch_size is None else positive_int(who, "batch_size", batch_size)
         verbose = check_verbose(verbose, who)
         cbs = list(callbacks or [])
         for cb in cbs:
@@ -645,7 +547,7 @@ class TrainingMixin(_MixinBase):
                     yb = y[start : start + batch_size]
                     out = self(xb)
                     n = yb.shape[0]
-                    loss_sum += _loss_number(state.loss_call(out, yb)) * n
+                    loss_sum += loss_number(state.loss_call(out, yb)) * n
                     pred = out.data if isinstance(out, Value) else np.asarray(out)
                     for i, m in enumerate(metrics):
                         sums[i] += m.batch_sum(yb, pred)
@@ -666,7 +568,7 @@ class TrainingMixin(_MixinBase):
         with ``return_dict``). ``verbose=1`` prints one line, as Keras does."""
         who = "evaluate"
         state = self._state(who)
-        batch_size = 32 if batch_size is None else _positive_int(who, "batch_size", batch_size)
+        batch_size = 32 if batch_size is None else positive_int(who, "batch_size", batch_size)
         verbose = check_verbose(verbose, who)
         xa, ya, out_shape = self._prepare(who, state, x, y)
         metrics = [m.resolve(out_shape, ya, state.expects == "logits") for m in state.metrics]
@@ -685,8 +587,8 @@ class TrainingMixin(_MixinBase):
         """The model's outputs for x as a numpy array, batch by batch, in eval mode and
         under ``autograd.no_grad()`` (no graph is recorded)."""
         who = "predict"
-        batch_size = 32 if batch_size is None else _positive_int(who, "batch_size", batch_size)
-        xa = _as_array(who, "x", x)
+        batch_size = 32 if batch_size is None else positive_int(who, "batch_size", batch_size)
+        xa = as_nonempty_array(who, "x", x)
         self._probe(who, xa)  # shape errors name x, before any batch
         xa = xa.astype(self._dtype_now(), copy=False)
         was_training = self.training
