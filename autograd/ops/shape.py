@@ -61,15 +61,21 @@ def sum_to(x: Any, shape: tuple[int, ...] | None) -> Any:
     d/dx: broadcast_to the original shape."""
     if shape is None:
         return x if type(x) is float else float(np.sum(x))
-    xs = np.shape(x)
+    x = np.asarray(x)
+    xs = x.shape
     if xs == shape:
         return x
     lead = len(xs) - len(shape)
+    if xs[lead:] == shape:  # only leading axes to remove (a bias gradient): one sum
+        return x.sum(axis=_LEADING[lead] if lead < len(_LEADING) else tuple(range(lead)))
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and xs[lead + i] != 1
     )
-    r = x.sum(axis=axes, keepdims=True) if type(x) is np.ndarray else np.sum(x, axes, keepdims=True)
+    r = x.sum(axis=axes, keepdims=True)
     return r.reshape(shape) if lead else r
+
+
+_LEADING = tuple(tuple(range(n)) for n in range(8))  # axes (0, ..., n-1), made once
 
 
 sum_to.defvjp(lambda g, out, x, shape: broadcast_to(g, shape=shape_of(x)))
