@@ -203,7 +203,7 @@ def _class_labels(who: str, scores: Any, target: Any) -> np.ndarray:
             f"{who}: batch sizes differ: scores have {n} rows, labels have {labels.shape[0]}"
         )
     if n:
-        lo, hi = int(labels.min()), int(labels.max())
+        lo, hi = int(np.minimum.reduce(labels)), int(np.maximum.reduce(labels))
         if lo < 0 or hi >= c:
             bad = int(np.flatnonzero((labels < 0) | (labels >= c))[0])
             raise ValueError(
