@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from autograd import Value
-from autograd.viz import record_call
+from autograd.modulecalls import record_call
 
 __all__ = ["LoadResult", "Module", "Parameter", "StateDictError"]
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from autograd.viz import CallRecord, new_digraph, record_label, render
+from autograd.modulecalls import CallRecord
+from autograd.viz import new_digraph, record_label, render
 from nn.layers import Dense, Sequential
 from nn.module import Module, Shape
 
