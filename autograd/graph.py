@@ -19,7 +19,7 @@ import numpy as np
 import autograd.value as _v
 from autograd import anomaly as _anomaly
 from autograd import ops as _ops  # attributes read at call time: ops import this module
-from autograd.value import _MANY, _ONE, Value, as_data, shape_of
+from autograd.value import _MANY, _ONE, Rule, Value, as_data, shape_of
 
 
 class no_grad(contextlib.ContextDecorator):
@@ -185,6 +185,27 @@ def _propagate(
             if rules is None and op.vjp_all is None:
                 raise _released_error(node)
             x, y = node._x, node._y
+            kw = node._kw
+            stamp = node._stamp
+            if not create_graph and y is not _MANY and kw is None and rules is not None:
+                # The common case spelled out (one or two inputs, raw data, no keywords):
+                # no parents tuple, no argument list, no enumerate. Rules of one- and
+                # two-input primitives are never None.
+                od = node._data
+                r0: Rule = rules[0]  # type: ignore[assignment]
+                if y is _ONE:
+                    _send(node, x, r0(g, od, x._data), stamp, checking, 0)
+                else:
+                    xd = x._data if isinstance(x, Value) else x
+                    yd = y._data if isinstance(y, Value) else y
+                    if isinstance(x, Value) and x.requires_grad:
+                        _send(node, x, r0(g, od, xd, yd), stamp, checking, 0)
+                    if isinstance(y, Value) and y.requires_grad:
+                        r1: Rule = rules[1]  # type: ignore[assignment]
+                        _send(node, y, r1(g, od, xd, yd), stamp, checking, 1)
+                if not retain_graph:
+                    node._op = op.released
+                continue
             parents = x if y is _MANY else (x,) if y is _ONE else (x, y)
             if create_graph:
                 args: Sequence[Any] = parents
@@ -194,31 +215,18 @@ def _propagate(
                 for p in parents:
                     args.append(p._data if isinstance(p, Value) else p)
                 out = node._data
-            kw = node._kw
             if rules is None:
                 all_grads = op.vjp_all(g, out, *args, **(kw or _NO_KW))  # type: ignore[misc]
-            stamp = node._stamp
             for i, p in enumerate(parents):
                 if not (isinstance(p, Value) and p.requires_grad):
                     continue
-                if p._stamp > stamp:
-                    raise _changed_error(node, p)
                 if rules is None:
                     gi = all_grads[i]
                 elif kw is None:
                     gi = rules[i](g, out, *args)  # type: ignore[misc]
                 else:
                     gi = rules[i](g, out, *args, **kw)  # type: ignore[misc]
-                if checking:
-                    _anomaly.check_gradient(node, i, gi)
-                pd = p._data
-                if type(gi) is np.ndarray and type(pd) is np.ndarray:
-                    if gi.shape != pd.shape or gi.dtype != pd.dtype:
-                        gi = _fit(gi, p)
-                elif type(gi) is not float or type(pd) is not float:
-                    gi = _fit(gi, p)
-                pg = p._g
-                p._g = gi if pg is _PENDING else pg + gi
+                _send(node, p, gi, stamp, checking, i)
             if not retain_graph:
                 node._op = op.released
     except BaseException:
@@ -231,6 +239,22 @@ def _propagate(
 
 
 _NO_KW: dict[str, Any] = {}
+
+
+def _send(node: Value, p: Value, gi: Any, stamp: int, checking: bool, i: int) -> None:
+    """Add gradient `gi` (from `node`) to input `p`'s running total, fitted to p."""
+    if p._stamp > stamp:
+        raise _changed_error(node, p)
+    if checking:
+        _anomaly.check_gradient(node, i, gi)
+    pd = p._data
+    if type(gi) is np.ndarray and type(pd) is np.ndarray:
+        if gi.shape != pd.shape or gi.dtype != pd.dtype:
+            gi = _fit(gi, p)
+    elif type(gi) is not float or type(pd) is not float:
+        gi = _fit(gi, p)
+    pg = p._g
+    p._g = gi if pg is _PENDING else pg + gi
 
 
 def backward(
