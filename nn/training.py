@@ -46,7 +46,9 @@ fit(x, y, *, epochs=1, batch_size=32, validation_split=0.0, validation_data=None
     and the loss is tried on those two samples. ``validation_split`` takes the last
     fraction of the samples, before any shuffling, as Keras does. The training loop
     itself is the PyTorch loop over an nn.DataLoader, plus running sums of the loss and
-    metrics on plain numbers; a batch whose loss is nan or inf is not applied.
+    metrics on plain numbers; a batch whose loss is nan or inf is not applied, and it
+    stops training with a warning naming the epoch and batch (TerminateOnNaN also puts
+    back the weights of the last batch with a finite loss).
 
 evaluate(x, y, batch_size=32, verbose=1) -> loss, or [loss, *metrics]
 predict(x, batch_size=32) -> numpy array, computed under ``autograd.no_grad()``
@@ -68,7 +70,7 @@ import autograd
 from autograd import Value
 from nn import losses as L
 from nn.activations import Activation
-from nn.callbacks import Callback, History, overrides
+from nn.callbacks import Callback, History, TerminateOnNaN, overrides
 from nn.checks import as_nonempty_array, check_targets, loss_number, positive_int
 from nn.data import DataLoader
 from nn.metrics import Metric, get_metric
@@ -477,6 +479,9 @@ class TrainingMixin(_MixinBase):
         begin_hooks = [cb.on_batch_begin for cb in cbs if overrides(cb, "on_batch_begin")]
         end_hooks = [cb.on_batch_end for cb in cbs if overrides(cb, "on_batch_end")]
         isfinite = math.isfinite
+        # Without TerminateOnNaN (which also restores the last good weights), a nan or
+        # inf loss still stops training, with a warning: never a silent nan run.
+        guarded = any(isinstance(cb, TerminateOnNaN) for cb in cbs)
         for cb in cbs:
             cb.on_train_begin({})
         for epoch in range(initial_epoch, epochs):
@@ -496,6 +501,16 @@ class TrainingMixin(_MixinBase):
                     opt.zero_grad()
                     loss.backward()
                     opt.step()
+                elif not guarded:
+                    warnings.warn(
+                        f"fit: the loss became {value} at epoch {epoch + 1}, batch {batch + 1}; "
+                        "training stopped without applying that batch (add "
+                        "nn.callbacks.TerminateOnNaN() to also restore the weights of the "
+                        "last batch with a finite loss)",
+                        RuntimeWarning,
+                        stacklevel=3,
+                    )
+                    self.stop_training = True
                 n = yb.shape[0]
                 seen += n
                 loss_sum += value * n

@@ -312,8 +312,9 @@ def test_a_batch_with_a_nan_loss_is_not_applied() -> None:
     x[40] = np.nan  # batch 1 of 2 (no shuffling)
     model = moons_model()
     model.compile(nn.SGD(lr=0.1), "binary_crossentropy")
-    hist = model.fit(x, y, epochs=2, batch_size=32, shuffle=False, verbose=0)
-    assert np.isnan(hist.history["loss"][0])
+    with pytest.warns(RuntimeWarning, match="epoch 1, batch 2"):
+        hist = model.fit(x, y, epochs=2, batch_size=32, shuffle=False, verbose=0)
+    assert np.isnan(hist.history["loss"][0]) and len(hist.history["loss"]) == 1
     assert all(np.all(np.isfinite(p.data)) for p in model.parameters())
 
 
@@ -582,3 +583,25 @@ def test_the_demo_reaches_097_test_accuracy_and_draws_its_curves(tmp_path: Path)
     assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(result["history"]["val_accuracy"]) == 30
     assert result["seconds"] < 30
+
+
+def test_nan_loss_without_terminate_on_nan_stops_with_a_warning() -> None:
+    nn.manual_seed(0)
+    x, y = nn.datasets.make_moons(128, noise=0.1, seed=0)
+    x = x.copy()
+    x[70] = np.nan  # poisons the third batch of 32 (no shuffling)
+    model = nn.Sequential(nn.Dense(8, activation="tanh", input_dim=2), nn.Dense(2))
+    model.compile(
+        optimizer=nn.SGD(lr=0.1),
+        loss=nn.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    batches = []
+
+    class Count(nn.callbacks.Callback):
+        def on_batch_end(self, batch: int, logs: Any = None) -> None:
+            batches.append(batch)
+
+    with pytest.warns(RuntimeWarning, match=r"epoch 1, batch 3"):
+        history = model.fit(x, y, epochs=5, shuffle=False, verbose=0, callbacks=[Count()])
+    assert batches == [0, 1, 2] and len(history.history["loss"]) == 1
+    assert all(np.isfinite(p.data).all() for p in model.parameters())
