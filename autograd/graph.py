@@ -94,7 +94,9 @@ def _fit(g: Any, target: Value) -> Any:
     else:
         gshape, gdtype = gd.shape, gd.dtype
     if gshape != d.shape:
-        g = _ops.sum_to(g, shape=d.shape)
+        # Raw data goes straight to the forward function (nothing to record).
+        sum_to = _ops.sum_to.fn if type(g) is np.ndarray else _ops.sum_to
+        g = sum_to(g, shape=d.shape)
     if gdtype != d.dtype:
         g = _ops.astype(g, dtype=d.dtype)
     return g

@@ -128,8 +128,12 @@ class Primitive:
         self.vjp_all = rule
 
     def __call__(self, *args: Any, **kw: Any) -> Any:
-        if not kw and len(args) == 2:
-            return apply2(self, args[0], args[1])
+        if not kw:
+            n = len(args)
+            if n == 2:
+                return apply2(self, args[0], args[1])
+            if n == 1:
+                return apply1(self, args[0])
         for a in args:
             if isinstance(a, Value):
                 return apply(self, args, kw)
@@ -242,9 +246,13 @@ def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
 
 def apply1(op: Primitive, x: Any) -> Any:
     """`apply` for a one-input primitive without keywords (the hot path of methods)."""
+    d = x._data if isinstance(x, Value) else x
+    try:
+        out = op.fn(d)
+    except ValueError as exc:
+        raise ValueError(_format_error(op, (d,), {}, exc)) from None
     if not isinstance(x, Value):
-        return op.fn(x)
-    out = op.fn(x._data)
+        return out
     if x.requires_grad and _GRAD_ENABLED:
         return _record(out, x, _ONE, op, None)
     return _constant(out)
