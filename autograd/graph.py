@@ -129,6 +129,8 @@ def _seed(root: Value, grad: Any, who: str) -> Any:
                 "only for a scalar output, so pass grad= (an array of that shape) or "
                 "reduce the output first (for example .sum() or .mean())"
             )
+        if d.ndim == 0:
+            return d.dtype.type(1)  # a numpy scalar output (a mean, a sum): a scalar seed
         return np.ones(d.shape, d.dtype)
     if isinstance(grad, Value):
         gshape = grad.shape
@@ -175,7 +177,12 @@ def _propagate(
             if g is _PENDING:  # nothing reached this node (a zero gradient)
                 continue
             if store:
-                if node._op is None and isinstance(g, np.ndarray) and not g.flags.writeable:
+                if (
+                    node._op is None
+                    and type(g) is np.ndarray
+                    and g.base is not None  # only views can be read-only
+                    and not g.flags.writeable
+                ):
                     g = g.copy()  # a broadcast view would make the leaf's .grad read-only
                 node.grad = g if node.grad is None else node.grad + g
             elif wanted is not None and id(node) in wanted:
