@@ -27,8 +27,8 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from nn.arguments import lookup
 from nn.module import Module, Parameter, Shape
-from nn.names import lookup
 
 __all__ = [
     "ELU",

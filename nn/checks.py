@@ -103,11 +103,5 @@ def check_targets(
     return y
 
 
-def positive_int(who: str, what: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ValueError(f"{who}: {what} must be an int >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def loss_number(loss: Any) -> float:
     return loss.item() if isinstance(loss, Value) else float(loss)

@@ -30,6 +30,7 @@ from typing import Final, NamedTuple, Protocol
 
 import numpy as np
 
+from nn.arguments import positive_int
 from nn.init import get_generator
 
 __all__ = [
@@ -65,12 +66,6 @@ def _generator(fn: str, seed: int | None) -> np.random.Generator:
     return np.random.default_rng(int(seed))
 
 
-def _check_count(fn: str, name: str, value: int, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{fn}: {name} must be an int >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def _check_noise(fn: str, noise: float) -> float:
     if not (math.isfinite(noise) and noise >= 0.0):
         raise ValueError(f"{fn}: noise must be a finite number >= 0, got {noise!r}")
@@ -103,7 +98,7 @@ def make_moons(n_samples: int = 100, noise: float = 0.0, seed: int | None = None
     Class 0: (cos t, sin t), class 1: (1 - cos t, 1/2 - sin t), t evenly spaced in [0, pi];
     then Gaussian noise of std ``noise`` on each coordinate.
     """
-    n = _check_count("make_moons", "n_samples", n_samples)
+    n = positive_int("make_moons", "n_samples", n_samples)
     noise = _check_noise("make_moons", noise)
     gen = _generator("make_moons", seed)
     n_outer, n_inner = _split_evenly(n, 2)
@@ -123,7 +118,7 @@ def make_circles(
     Points are evenly spaced in angle on each circle, then Gaussian noise of std ``noise``
     is added to each coordinate. ``factor`` must lie in [0, 1), as in scikit-learn.
     """
-    n = _check_count("make_circles", "n_samples", n_samples)
+    n = positive_int("make_circles", "n_samples", n_samples)
     noise = _check_noise("make_circles", noise)
     if not 0.0 <= factor < 1.0:
         raise ValueError(f"make_circles: factor must be in [0, 1), got {factor!r}")
@@ -152,8 +147,8 @@ def make_spirals(
     winds once and the arms are rotated copies of each other; then Gaussian noise of std
     ``noise`` on each coordinate.
     """
-    n = _check_count("make_spirals", "n_samples", n_samples)
-    k_classes = _check_count("make_spirals", "n_classes", n_classes)
+    n = positive_int("make_spirals", "n_samples", n_samples)
+    k_classes = positive_int("make_spirals", "n_classes", n_classes)
     noise = _check_noise("make_spirals", noise)
     gen = _generator("make_spirals", seed)
     counts = _split_evenly(n, k_classes)
@@ -178,7 +173,7 @@ def make_xor(n_samples: int = 100, noise: float = 0.0, seed: int | None = None) 
     [0.1, 1); the label is fixed before Gaussian noise of std ``noise`` is added, so noise
     can carry a point across an axis (label noise, as in scikit-learn's make_moons).
     """
-    n = _check_count("make_xor", "n_samples", n_samples)
+    n = positive_int("make_xor", "n_samples", n_samples)
     noise = _check_noise("make_xor", noise)
     gen = _generator("make_xor", seed)
     counts = _split_evenly(n, 4)

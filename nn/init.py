@@ -32,7 +32,7 @@ from typing import Final, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from nn.names import lookup
+from nn.arguments import lookup
 
 __all__ = [
     "Initializer",

@@ -50,8 +50,8 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from nn.arguments import lookup
 from nn.module import Module
-from nn.names import lookup
 
 __all__ = [
     "BCELoss",

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from nn.names import lookup
+from nn.arguments import lookup
 
 __all__ = [
     "Accuracy",

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from nn.arguments import positive_int
 from nn.module import Module
 
 __all__ = [
@@ -90,9 +91,7 @@ class StepDecay(Schedule):
 
     def __init__(self, initial_lr: float, step_size: int, gamma: float = 0.1) -> None:
         super().__init__(initial_lr)
-        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
-            raise ValueError(f"StepDecay: step_size must be an int >= 1, got {step_size!r}")
-        self.step_size = step_size
+        self.step_size = positive_int("StepDecay", "step_size", step_size)
         self.gamma = _nonnegative("StepDecay", "gamma", gamma)
 
     def lr_at(self, epoch: int) -> float:
@@ -113,11 +112,7 @@ class ExponentialDecay(Schedule):
     ) -> None:
         super().__init__(initial_lr)
         self.decay_rate = _nonnegative("ExponentialDecay", "decay_rate", decay_rate)
-        if isinstance(decay_epochs, bool) or not isinstance(decay_epochs, int) or decay_epochs < 1:
-            raise ValueError(
-                f"ExponentialDecay: decay_epochs must be an int >= 1, got {decay_epochs!r}"
-            )
-        self.decay_epochs = decay_epochs
+        self.decay_epochs = positive_int("ExponentialDecay", "decay_epochs", decay_epochs)
         self.staircase = bool(staircase)
 
     def lr_at(self, epoch: int) -> float:
@@ -133,9 +128,7 @@ class CosineDecay(Schedule):
 
     def __init__(self, initial_lr: float, total_epochs: int, min_lr: float = 0.0) -> None:
         super().__init__(initial_lr)
-        if isinstance(total_epochs, bool) or not isinstance(total_epochs, int) or total_epochs < 1:
-            raise ValueError(f"CosineDecay: total_epochs must be an int >= 1, got {total_epochs!r}")
-        self.total_epochs = total_epochs
+        self.total_epochs = positive_int("CosineDecay", "total_epochs", total_epochs)
         self.min_lr = _nonnegative("CosineDecay", "min_lr", min_lr)
 
     def lr_at(self, epoch: int) -> float:

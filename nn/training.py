@@ -70,12 +70,12 @@ import autograd
 from autograd import Value
 from nn import losses as L
 from nn.activations import Activation
+from nn.arguments import lookup, positive_int
 from nn.callbacks import Callback, History, TerminateOnNaN, overrides
-from nn.checks import as_nonempty_array, check_targets, loss_number, positive_int
+from nn.checks import as_nonempty_array, check_targets, loss_number
 from nn.data import DataLoader
 from nn.metrics import Metric, get_metric
 from nn.module import Module
-from nn.names import lookup
 from nn.optim import SGD, Adam, Optimizer
 from nn.progress import check_verbose, format_logs, format_timing, make_progress
 
