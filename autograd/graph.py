@@ -19,7 +19,7 @@ import numpy as np
 import autograd.value as _v
 from autograd import anomaly as _anomaly
 from autograd import ops as _ops  # attributes read at call time: ops import this module
-from autograd.value import _MANY, _ONE, Rule, Value, as_data, shape_of
+from autograd.value import _MANY, _ONE, Value, as_data, shape_of
 
 
 class no_grad(contextlib.ContextDecorator):
@@ -65,14 +65,34 @@ def _collect(root: Value) -> list[Value]:
     root._g = _PENDING
     nodes = [root]
     stack = [root]
+    push = stack.append
+    keep = nodes.append
+    pop = stack.pop
     while stack:
-        node = stack.pop()
+        node = pop()
         x, y = node._x, node._y
-        for p in x if y is _MANY else (x,) if y is _ONE else (x, y):
-            if isinstance(p, Value) and p.requires_grad and p._g is None:
-                p._g = _PENDING
-                nodes.append(p)
-                stack.append(p)
+        # The three layouts of inputs spelled out: no tuple is built per node.
+        if y is _ONE:
+            if x is not None and x.requires_grad and x._g is None:  # one input is a Value
+                x._g = _PENDING
+                keep(x)
+                push(x)
+            continue
+        if y is _MANY:
+            for p in x:
+                if isinstance(p, Value) and p.requires_grad and p._g is None:
+                    p._g = _PENDING
+                    keep(p)
+                    push(p)
+            continue
+        if isinstance(x, Value) and x.requires_grad and x._g is None:
+            x._g = _PENDING
+            keep(x)
+            push(x)
+        if isinstance(y, Value) and y.requires_grad and y._g is None:
+            y._g = _PENDING
+            keep(y)
+            push(y)
     nodes.sort(key=_stamp, reverse=True)
     return nodes
 
@@ -167,6 +187,7 @@ def _propagate(
     order = _collect(root)
     found: dict[int, Any] = {}
     checking = _v._ANOMALY_HOOK is not None
+    raw = not create_graph
     prev = _v._GRAD_ENABLED
     _v._GRAD_ENABLED = create_graph
     root._g = seed
@@ -176,9 +197,10 @@ def _propagate(
             node._g = None
             if g is _PENDING:  # nothing reached this node (a zero gradient)
                 continue
+            op = node._op
             if store:
                 if (
-                    node._op is None
+                    op is None
                     and type(g) is np.ndarray
                     and g.base is not None  # only views can be read-only
                     and not g.flags.writeable
@@ -187,7 +209,6 @@ def _propagate(
                 node.grad = g if node.grad is None else node.grad + g
             elif wanted is not None and id(node) in wanted:
                 found[id(node)] = g
-            op = node._op
             if op is None:
                 continue
             rules = op.vjps
@@ -196,33 +217,35 @@ def _propagate(
             x, y = node._x, node._y
             kw = node._kw
             stamp = node._stamp
-            if not create_graph and y is not _MANY and kw is None and rules is not None:
-                # The common case spelled out (one or two inputs, raw data, no keywords):
-                # no parents tuple, no argument list, no enumerate. Rules of one- and
-                # two-input primitives are never None.
+            if raw and kw is None and rules is not None:
+                # The common case spelled out (raw data, no keywords): no argument list
+                # for one or two inputs. Rules of one- and two-input primitives are
+                # never None.
                 od = node._data
-                r0: Rule = rules[0]  # type: ignore[assignment]
                 if y is _ONE:
-                    _send(node, x, r0(g, od, x._data), stamp, checking, 0)
-                else:
+                    _send(node, x, rules[0](g, od, x._data), stamp, checking, 0)  # type: ignore[misc]
+                elif y is not _MANY:
                     xd = x._data if isinstance(x, Value) else x
                     yd = y._data if isinstance(y, Value) else y
                     if isinstance(x, Value) and x.requires_grad:
-                        _send(node, x, r0(g, od, xd, yd), stamp, checking, 0)
+                        _send(node, x, rules[0](g, od, xd, yd), stamp, checking, 0)  # type: ignore[misc]
                     if isinstance(y, Value) and y.requires_grad:
-                        r1: Rule = rules[1]  # type: ignore[assignment]
-                        _send(node, y, r1(g, od, xd, yd), stamp, checking, 1)
+                        _send(node, y, rules[1](g, od, xd, yd), stamp, checking, 1)  # type: ignore[misc]
+                else:
+                    datas = [p._data if isinstance(p, Value) else p for p in x]
+                    for i, p in enumerate(x):
+                        if isinstance(p, Value) and p.requires_grad:
+                            _send(node, p, rules[i](g, od, *datas), stamp, checking, i)  # type: ignore[misc]
                 if not retain_graph:
                     node._op = op.released
                 continue
             parents = x if y is _MANY else (x,) if y is _ONE else (x, y)
+            args: Sequence[Any]
             if create_graph:
-                args: Sequence[Any] = parents
+                args = parents
                 out: Any = node
-            else:  # raw data (a loop, not a comprehension: this is the hot path)
-                args = []
-                for p in parents:
-                    args.append(p._data if isinstance(p, Value) else p)
+            else:
+                args = [p._data if isinstance(p, Value) else p for p in parents]
                 out = node._data
             if rules is None:
                 all_grads = op.vjp_all(g, out, *args, **(kw or _NO_KW))  # type: ignore[misc]
@@ -231,10 +254,8 @@ def _propagate(
                     continue
                 if rules is None:
                     gi = all_grads[i]
-                elif kw is None:
-                    gi = rules[i](g, out, *args)  # type: ignore[misc]
                 else:
-                    gi = rules[i](g, out, *args, **kw)  # type: ignore[misc]
+                    gi = rules[i](g, out, *args, **(kw or _NO_KW))  # type: ignore[misc]
                 _send(node, p, gi, stamp, checking, i)
             if not retain_graph:
                 node._op = op.released
@@ -257,10 +278,10 @@ def _send(node: Value, p: Value, gi: Any, stamp: int, checking: bool, i: int) ->
     if checking:
         _anomaly.check_gradient(node, i, gi)
     pd = p._data
-    if type(gi) is np.ndarray and type(pd) is np.ndarray:
-        if gi.shape != pd.shape or gi.dtype != pd.dtype:
+    if type(pd) is float:
+        if type(gi) is not float:
             gi = _fit(gi, p)
-    elif type(gi) is not float or type(pd) is not float:
+    elif type(gi) is not np.ndarray or gi.shape != pd.shape or gi.dtype != pd.dtype:
         gi = _fit(gi, p)
     pg = p._g
     p._g = gi if pg is _PENDING else pg + gi

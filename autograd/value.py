@@ -343,6 +343,14 @@ class Value:
         self._data = as_data(new)
         self._stamp = _CLOCK
 
+    def data_changed(self) -> None:
+        """Tell the engine that `.data` was modified in place (as an optimizer does):
+        a graph computed before then refuses to backpropagate through this Value,
+        as it does after an assignment to `.data`."""
+        global _CLOCK
+        _CLOCK += 1
+        self._stamp = _CLOCK
+
     @property
     def shape(self) -> tuple[int, ...]:
         d = self._data

@@ -255,9 +255,9 @@ class Optimizer:
             g = p.grad
             if g is None:
                 continue
-            if isinstance(g, Value):  # a gradient recorded with create_graph=True
-                g = g.data
-            self._update(p, np.asarray(g), state, lr)
+            if type(g) is not np.ndarray:  # a float, or a Value recorded with create_graph
+                g = np.asarray(g.data if isinstance(g, Value) else g)
+            self._update(p, g, state, lr)
 
     def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> None:
         raise NotImplementedError
@@ -271,8 +271,9 @@ class Optimizer:
         try:
             d -= delta
         except ValueError:  # a read-only array (e.g. one the user assigned): replace it
-            d = (d - delta).astype(d.dtype)
-        p.data = d
+            p.data = (d - delta).astype(d.dtype)
+            return
+        p.data_changed()
 
     # --- saving and resuming -----------------------------------------------------------
     def _hyperparams(self) -> dict[str, Any]:
@@ -392,6 +393,9 @@ class SGD(Optimizer):
         }
 
     def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> None:
+        if not (self.momentum or self.weight_decay):  # plain SGD: p -= lr * g
+            self._apply(p, lr * grad)
+            return
         g = grad
         if self.weight_decay:
             g = g + self.weight_decay * p.data
