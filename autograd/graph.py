@@ -65,34 +65,31 @@ def _collect(root: Value) -> list[Value]:
     root._g = _PENDING
     nodes = [root]
     stack = [root]
-    push = stack.append
-    keep = nodes.append
-    pop = stack.pop
     while stack:
-        node = pop()
+        node = stack.pop()
         x, y = node._x, node._y
         # The three layouts of inputs spelled out: no tuple is built per node.
         if y is _ONE:
             if x is not None and x.requires_grad and x._g is None:  # one input is a Value
                 x._g = _PENDING
-                keep(x)
-                push(x)
+                nodes.append(x)
+                stack.append(x)
             continue
         if y is _MANY:
             for p in x:
                 if isinstance(p, Value) and p.requires_grad and p._g is None:
                     p._g = _PENDING
-                    keep(p)
-                    push(p)
+                    nodes.append(p)
+                    stack.append(p)
             continue
         if isinstance(x, Value) and x.requires_grad and x._g is None:
             x._g = _PENDING
-            keep(x)
-            push(x)
+            nodes.append(x)
+            stack.append(x)
         if isinstance(y, Value) and y.requires_grad and y._g is None:
             y._g = _PENDING
-            keep(y)
-            push(y)
+            nodes.append(y)
+            stack.append(y)
     nodes.sort(key=_stamp, reverse=True)
     return nodes
 
@@ -151,7 +148,9 @@ def _seed(root: Value, grad: Any, who: str) -> Any:
             )
         if d.ndim == 0:
             return d.dtype.type(1)  # a numpy scalar output (a mean, a sum): a scalar seed
-        return np.ones(d.shape, d.dtype)
+        one = np.empty_like(d)  # ones of d's shape and dtype (faster than np.ones)
+        one.fill(1)
+        return one
     if isinstance(grad, Value):
         gshape = grad.shape
     else:
@@ -187,6 +186,7 @@ def _propagate(
     order = _collect(root)
     found: dict[int, Any] = {}
     checking = _v._ANOMALY_HOOK is not None
+    floats = not checking  # whether float gradients may skip _send (see below)
     raw = not create_graph
     prev = _v._GRAD_ENABLED
     _v._GRAD_ENABLED = create_graph
@@ -198,19 +198,18 @@ def _propagate(
             if g is _PENDING:  # nothing reached this node (a zero gradient)
                 continue
             op = node._op
+            if op is None:  # a leaf
+                if store:
+                    if type(g) is np.ndarray and g.base is not None and not g.flags.writeable:
+                        g = g.copy()  # a broadcast view would make .grad read-only
+                    node.grad = g if node.grad is None else node.grad + g
+                elif wanted is not None and id(node) in wanted:
+                    found[id(node)] = g
+                continue
             if store:
-                if (
-                    op is None
-                    and type(g) is np.ndarray
-                    and g.base is not None  # only views can be read-only
-                    and not g.flags.writeable
-                ):
-                    g = g.copy()  # a broadcast view would make the leaf's .grad read-only
                 node.grad = g if node.grad is None else node.grad + g
             elif wanted is not None and id(node) in wanted:
                 found[id(node)] = g
-            if op is None:
-                continue
             rules = op.vjps
             if rules is None and op.vjp_all is None:
                 raise _released_error(node)
@@ -219,18 +218,37 @@ def _propagate(
             stamp = node._stamp
             if raw and kw is None and rules is not None:
                 # The common case spelled out (raw data, no keywords): no argument list
-                # for one or two inputs. Rules of one- and two-input primitives are
-                # never None.
+                # for one or two inputs (their rules are never None). A Python float
+                # gradient for a Python float input (the scalar level) is summed right
+                # here, without a call to _send: that call was a tenth of a scalar
+                # backward. Anything else (arrays, anomaly mode, changed data) goes
+                # through _send.
                 od = node._data
                 if y is _ONE:
-                    _send(node, x, rules[0](g, od, x._data), stamp, checking, 0)  # type: ignore[misc]
+                    xd = x._data
+                    gi = rules[0](g, od, xd)  # type: ignore[misc]
+                    if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
+                        pg = x._g
+                        x._g = gi if pg is _PENDING else pg + gi
+                    else:
+                        _send(node, x, gi, stamp, checking, 0)
                 elif y is not _MANY:
                     xd = x._data if isinstance(x, Value) else x
                     yd = y._data if isinstance(y, Value) else y
                     if isinstance(x, Value) and x.requires_grad:
-                        _send(node, x, rules[0](g, od, xd, yd), stamp, checking, 0)  # type: ignore[misc]
+                        gi = rules[0](g, od, xd, yd)  # type: ignore[misc]
+                        if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
+                            pg = x._g
+                            x._g = gi if pg is _PENDING else pg + gi
+                        else:
+                            _send(node, x, gi, stamp, checking, 0)
                     if isinstance(y, Value) and y.requires_grad:
-                        _send(node, y, rules[1](g, od, xd, yd), stamp, checking, 1)  # type: ignore[misc]
+                        gi = rules[1](g, od, xd, yd)  # type: ignore[misc]
+                        if floats and type(gi) is float and type(yd) is float and y._stamp <= stamp:
+                            pg = y._g
+                            y._g = gi if pg is _PENDING else pg + gi
+                        else:
+                            _send(node, y, gi, stamp, checking, 1)
                 else:
                     datas = [p._data if isinstance(p, Value) else p for p in x]
                     for i, p in enumerate(x):
