@@ -1,6 +1,7 @@
 """Fused primitives give the results of the compositions they replace."""
 
 import numpy as np
+import pytest
 
 import autograd as ag
 import nn
@@ -59,3 +60,28 @@ def test_softmax_cross_entropy_matches_log_softmax_and_is_stable():
     np.testing.assert_allclose(fused.data, unfused.data)
     np.testing.assert_allclose(zf.grad, zu.grad, atol=1e-15)
     assert np.isfinite(zf.grad).all()
+
+
+def test_softmax_cross_entropy_agrees_for_few_and_many_classes():
+    # Few classes take a transposed layout, many the plain one: both equal log_softmax.
+    rng = np.random.default_rng(2)
+    for classes in (3, 128, 129, 300):
+        z = rng.standard_normal((6, classes)) * 5
+        y = rng.integers(0, classes, 6)
+        zf, zu = Value(z), Value(z)
+        fused = ag.softmax_cross_entropy(zf, labels=y)
+        unfused = -(zu.log_softmax(axis=-1)[np.arange(6), y]).mean()
+        fused.backward()
+        unfused.backward()
+        np.testing.assert_allclose(fused.data, unfused.data, rtol=1e-12)
+        np.testing.assert_allclose(zf.grad, zu.grad, rtol=1e-10, atol=1e-15)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy's inf - inf warnings
+def test_softmax_cross_entropy_with_infinite_logits_matches_log_softmax():
+    # A +inf logit at the label and elsewhere, and a row of -inf: the general path.
+    z = np.array([[np.inf, 0.0, 1.0], [0.0, np.inf, 1.0], [-np.inf, -np.inf, -np.inf]])
+    for y in (np.array([0, 0, 1]), np.array([1, 2, 0])):
+        fused = ag.softmax_cross_entropy(z, labels=y)
+        unfused = -(ag.log_softmax(z, axis=-1)[np.arange(3), y]).mean()
+        np.testing.assert_equal(fused, unfused)
