@@ -148,7 +148,7 @@ def _seed(root: Value, grad: Any, who: str) -> Any:
             )
         if d.ndim == 0:
             return d.dtype.type(1)  # a numpy scalar output (a mean, a sum): a scalar seed
-        one = np.empty_like(d)  # ones of d's shape and dtype (faster than np.ones)
+        one = d.copy()  # a one-element array of d's shape and dtype (faster than np.ones)
         one.fill(1)
         return one
     if isinstance(grad, Value):
@@ -250,7 +250,9 @@ def _propagate(
                         else:
                             _send(node, y, gi, stamp, checking, 1)
                 else:
-                    datas = [p._data if isinstance(p, Value) else p for p in x]
+                    datas = []  # a loop, not a comprehension (a function call in 3.11)
+                    for p in x:
+                        datas.append(p._data if isinstance(p, Value) else p)
                     for i, p in enumerate(x):
                         if isinstance(p, Value) and p.requires_grad:
                             _send(node, p, rules[i](g, od, *datas), stamp, checking, i)  # type: ignore[misc]
@@ -263,7 +265,9 @@ def _propagate(
                 args = parents
                 out: Any = node
             else:
-                args = [p._data if isinstance(p, Value) else p for p in parents]
+                args = []
+                for p in parents:
+                    args.append(p._data if isinstance(p, Value) else p)
                 out = node._data
             if rules is None:
                 all_grads = op.vjp_all(g, out, *args, **(kw or _NO_KW))  # type: ignore[misc]
@@ -316,7 +320,7 @@ def backward(
         )
     if retain_graph is None:
         retain_graph = create_graph
-    _propagate(root, _seed(root, grad, "backward"), retain_graph, create_graph, store=True)
+    _propagate(root, _seed(root, grad, "backward"), retain_graph, create_graph, True)
 
 
 def gradients(

@@ -229,7 +229,7 @@ def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
         else:
             datas.append(a)
     try:
-        out = op.fn(*datas, **kw)
+        out = op.fn(*datas, **kw) if kw else op.fn(*datas)
     except ValueError as exc:
         raise ValueError(_format_error(op, datas, kw, exc)) from None
     if not has_value:
@@ -416,7 +416,7 @@ class Value:
         final result with respect to this output. The graph is released
         afterwards unless `retain_graph=True` (the default when create_graph).
         """
-        _graph.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+        _graph.backward(self, grad, retain_graph, create_graph)
 
     def __repr__(self) -> str:
         d = self._data
@@ -565,16 +565,26 @@ class Value:
         return _ops.astype(self, dtype=np.dtype(dtype))
 
     # --- reductions ---------------------------------------------------------------
+    # A reduction over everything is recorded without keywords: the one-input fast
+    # paths of the forward and the backward then apply.
     def sum(self, axis: Any = None, keepdims: bool = False) -> Value:
+        if axis is None and not keepdims:
+            return apply1(_ops.sum, self)
         return _ops.sum(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Value:
+        if axis is None and not keepdims:
+            return apply1(_ops.mean, self)
         return _ops.mean(self, axis=axis, keepdims=keepdims)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Value:
+        if axis is None and not keepdims:
+            return apply1(_ops.max, self)
         return _ops.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> Value:
+        if axis is None and not keepdims:
+            return apply1(_ops.min, self)
         return _ops.min(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Value:

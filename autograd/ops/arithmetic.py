@@ -118,6 +118,8 @@ def _as_matrices(g: Any, a: Any, b: Any) -> tuple[Any, Any, Any]:
 
 
 def _matmul_grad_a(g: Any, out: Any, a: Any, b: Any) -> Any:
+    if type(b) is np.ndarray and type(a) is np.ndarray and a.ndim == 2 and b.ndim == 2:
+        return g @ b.T  # raw matrices: numpy directly
     if ndim_of(a) == 2 and ndim_of(b) == 2:
         return matmul(g, _mT(b))
     g2, _, b2 = _as_matrices(g, a, b)
@@ -126,6 +128,8 @@ def _matmul_grad_a(g: Any, out: Any, a: Any, b: Any) -> Any:
 
 
 def _matmul_grad_b(g: Any, out: Any, a: Any, b: Any) -> Any:
+    if type(b) is np.ndarray and type(a) is np.ndarray and a.ndim == 2 and b.ndim == 2:
+        return a.T @ g
     if ndim_of(a) == 2 and ndim_of(b) == 2:
         return matmul(_mT(a), g)
     g2, a2, _ = _as_matrices(g, a, b)

@@ -1,7 +1,8 @@
 """Reductions (sum, mean, max, min, var) and the softmax family along an axis.
 
 A reduction's gradient is the incoming gradient put back on the reduced axes
-(`_spread`) and broadcast over them, times the local derivative. logsumexp,
+(`_kept`), broadcast over them (`_spread`, or the broadcasting of the product
+with the local derivative). logsumexp,
 softmax and log_softmax subtract the maximum first, so inputs of 1e4 neither
 overflow nor lose their differences.
 """
@@ -16,7 +17,7 @@ import numpy as np
 from autograd.ops.base import Check, data_of, dtype_of, kept_shape, shape_of
 from autograd.ops.elementwise import exp
 from autograd.ops.shape import broadcast_to, reshape
-from autograd.value import primitive
+from autograd.value import Value, primitive
 
 _AXES: tuple[dict[str, Any], ...] = (
     {},
@@ -27,12 +28,25 @@ _AXES: tuple[dict[str, Any], ...] = (
 REDUCTION = Check(kind="reduction", kwargs=_AXES)
 
 
+def _kept(g: Any, x: Any, axis: Any, keepdims: bool) -> Any:
+    """g (the gradient of a reduction of x over `axis`) with the reduced axes back as
+    size 1, so that it broadcasts against x."""
+    if keepdims or axis is None:  # already broadcasts: same number of axes, or 0-d
+        return g
+    kept = kept_shape(shape_of(x), axis)
+    if isinstance(g, Value):
+        return reshape(g, shape=kept)
+    return np.reshape(g, kept)
+
+
 def _spread(g: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     """g (the gradient of a reduction over `axis`) broadcast back to x's shape."""
-    shape = shape_of(x)
-    if not keepdims:
-        g = reshape(g, shape=kept_shape(shape, axis))
-    return broadcast_to(g, shape=shape)
+    g = _kept(g, x, axis, keepdims)
+    if isinstance(g, Value):
+        return broadcast_to(g, shape=shape_of(x))
+    out = np.empty(shape_of(x), np.result_type(g))  # raw data: a new, writable array
+    out[...] = g
+    return out
 
 
 def _count(x: Any, out: Any) -> int:
@@ -45,7 +59,7 @@ def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Sum over `axis` (all axes when None).  d/dx_i = 1."""
     if type(x) is float:
         return x
-    return np.sum(x, axis=axis, keepdims=keepdims)
+    return np.add.reduce(x, axis=axis, keepdims=keepdims)  # type: ignore[call-overload]  # np.sum without its wrapper
 
 
 def _sum_grad(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -66,7 +80,7 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
 def _mean_grad(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     if type(data_of(x)) is float:
         return g
-    return _spread(g, x, axis, keepdims) / _count(x, out)
+    return _spread(g / _count(x, out), x, axis, keepdims)
 
 
 mean.defvjp(_mean_grad)
@@ -79,7 +93,7 @@ def _extreme_grad(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = F
     d, o = data_of(x), data_of(out)
     hit = d == (o if keepdims else np.reshape(o, kept_shape(d.shape, axis)))
     share = (hit / np.sum(hit, axis=axis, keepdims=True)).astype(dtype_of(x), copy=False)
-    return _spread(g, x, axis, keepdims) * share
+    return _kept(g, x, axis, keepdims) * share
 
 
 @primitive("max", Check(kind="reduction", kwargs=_AXES, apart=True))
@@ -119,7 +133,7 @@ def _var_grad(
     if type(data_of(x)) is float:
         return g * 0.0
     centred = x - mean(x, axis=axis, keepdims=True)
-    return _spread(g, x, axis, keepdims) * centred * (2 / (_count(x, out) - ddof))
+    return _kept(g, x, axis, keepdims) * centred * (2 / (_count(x, out) - ddof))
 
 
 var.defvjp(_var_grad)
@@ -151,7 +165,7 @@ def _logsumexp_grad(g: Any, out: Any, x: Any, axis: Any = -1, keepdims: bool = F
     shape = shape_of(x)
     if not keepdims:
         out = reshape(out, shape=kept_shape(shape, axis))
-    return _spread(g, x, axis, keepdims) * exp(x - out)
+    return _kept(g, x, axis, keepdims) * exp(x - out)
 
 
 logsumexp.defvjp(_logsumexp_grad)
