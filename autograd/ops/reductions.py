@@ -59,7 +59,8 @@ def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Sum over `axis` (all axes when None).  d/dx_i = 1."""
     if type(x) is float:
         return x
-    return np.add.reduce(x, axis=axis, keepdims=keepdims)  # type: ignore[call-overload]  # np.sum without its wrapper
+    # The ufunc's reduce: np.sum without its Python-level wrapper.
+    return np.add.reduce(x, axis=axis, keepdims=keepdims)  # type: ignore[call-overload]
 
 
 def _sum_grad(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
