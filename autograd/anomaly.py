@@ -49,17 +49,29 @@ def _bad(x: Any) -> str | None:
     return "nan" if np.isnan(arr).any() else "inf"
 
 
+# Where each node made in anomaly mode was created: id -> (stamp, 'file:line'). Kept
+# beside the nodes rather than in them, so that normal runs pay nothing per node; the
+# stamp tells a live node from an earlier one that had the same id.
+_SITES: dict[int, tuple[int, str]] = {}
+
+
+def creation_site(node: Value) -> str | None:
+    """'file:line' of the user code that created `node` in anomaly mode, else None."""
+    entry = _SITES.get(id(node))
+    return entry[1] if entry is not None and entry[0] == node._stamp else None
+
+
 def _describe(node: Value) -> str:
     shapes = ", ".join(
         str(shape_of(p)) if isinstance(p, Value | np.ndarray | float) else type(p).__name__
         for p in inputs_of(node)
     )
-    site = getattr(node, "_trace", None) or "<created outside detect_anomaly>"
+    site = creation_site(node) or "<created outside detect_anomaly>"
     return f"'{node.op}' (input shapes {shapes}), created at {site}"
 
 
 def _on_new_node(node: Value) -> None:
-    node._trace = _user_site()
+    _SITES[id(node)] = (node._stamp, _user_site())
     kind = _bad(node)
     if kind is not None:
         raise AnomalyError(f"detect_anomaly: the forward output of {_describe(node)} holds {kind}")

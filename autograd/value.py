@@ -334,7 +334,6 @@ class Value:
         "_kw",
         "_op",
         "_stamp",
-        "_trace",
         "_x",
         "_y",
         "grad",
@@ -354,7 +353,6 @@ class Value:
     _kw: dict[str, Any] | None
     _stamp: int
     _g: Any
-    _trace: str  # set only in anomaly mode
 
     def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None) -> None:
         self._data = as_data(data)
