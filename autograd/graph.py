@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from operator import attrgetter
+from sys import getrefcount
 from typing import Any
 
 import numpy as np
@@ -191,6 +192,7 @@ def _propagate(
     prev = _v._GRAD_ENABLED
     _v._GRAD_ENABLED = create_graph
     root._g = seed
+    gi: Any = None  # the gradient a rule gave last
     try:
         for node in order:
             g = node._g
@@ -200,9 +202,19 @@ def _propagate(
             op = node._op
             if op is None:  # a leaf
                 if store:
-                    if type(g) is np.ndarray and g.base is not None and not g.flags.writeable:
-                        g = g.copy()  # a broadcast view would make .grad read-only
-                    node.grad = g if node.grad is None else node.grad + g
+                    if node.grad is None:
+                        # A leaf's .grad is an array of its own, as optimizers and users
+                        # may change it in place: not a view (it may be read-only, or
+                        # another node's gradient), not an array held elsewhere (add
+                        # hands one gradient to both inputs; a grad= given to backward
+                        # belongs to the caller). Unshared, it has two references here
+                        # (`g` and the argument), three when `gi` still holds it.
+                        owned = 2 + (g is gi)
+                        if type(g) is np.ndarray and (g.base is not None or getrefcount(g) > owned):
+                            g = g.copy()
+                        node.grad = g
+                    else:
+                        node.grad = node.grad + g
                 elif wanted is not None and id(node) in wanted:
                     found[id(node)] = g
                 continue

@@ -117,6 +117,21 @@ def test_leaf_gradient_from_broadcast_is_writeable():
     assert np.all(w.grad == 2)
 
 
+def test_each_leaf_owns_its_gradient_array():
+    # add hands the same gradient to both inputs, and grad= belongs to the caller:
+    # each leaf still gets an array of its own, so changing one in place (gradient
+    # clipping does) changes nothing else.
+    a, b = Value(np.ones(3)), Value(np.ones(3))
+    seed = np.ones(3)
+    (a + b).backward(seed)
+    assert a.grad is not b.grad and a.grad is not seed and b.grad is not seed
+    a.grad *= 0.5
+    assert np.all(b.grad == 1.0) and np.all(seed == 1.0)
+    w = Value(np.ones((2, 3)))
+    (w.reshape(6) * 2.0).sum().backward()  # reshape's gradient is a view
+    assert w.grad.base is None and np.all(w.grad == 2.0)
+
+
 def test_gradients_leaves_grad_untouched_and_recording_gives_second_order():
     x = Value(0.3)
     y = x.sin() * x
