@@ -2,7 +2,8 @@
 
 Each workload is a pair (engine, reference) of zero-argument callables doing
 the same work. Rounds alternate between them, so a slow moment of a shared
-machine hits both; each figure is the median over rounds.
+machine hits both, and which one goes first alternates too; each figure is the
+median over rounds.
 """
 
 from __future__ import annotations
@@ -58,9 +59,15 @@ def compare(
         reference()
     gc.collect()
     te, tr = [], []
-    for _ in range(rounds):
-        te.append(time_once(engine, repeat))
-        tr.append(time_once(reference, repeat))
+    for i in range(rounds):
+        # Which of the two runs first alternates (ABBA): whatever the first one leaves
+        # behind (caches, sleeping BLAS threads) weighs on both equally.
+        if i % 2 == 0:
+            te.append(time_once(engine, repeat))
+            tr.append(time_once(reference, repeat))
+        else:
+            tr.append(time_once(reference, repeat))
+            te.append(time_once(engine, repeat))
     return Result(name, statistics.median(te), statistics.median(tr), note=note)
 
 

@@ -82,6 +82,8 @@ _REDUCTIONS = ("mean", "sum", "none")
 
 def _shape(x: Any) -> tuple[int, ...]:
     d = x.data if isinstance(x, Value) else x
+    if type(d) is np.ndarray:
+        return d.shape  # type: ignore[no-any-return]
     return () if type(d) is float else tuple(np.shape(d))
 
 
@@ -185,7 +187,7 @@ def _class_labels(who: str, scores: Any, target: Any) -> np.ndarray:
         raise ValueError(f"{who}: expects scores of shape (batch, classes), got shape {sshape}")
     n, c = sshape
     raw = target.data if isinstance(target, Value) else target
-    labels = np.asarray(raw)
+    labels = raw if type(raw) is np.ndarray else np.asarray(raw)
     if labels.dtype.kind not in "iu":
         hint = (
             " (a Value always holds floats: pass labels as a numpy integer array)"
