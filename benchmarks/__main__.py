@@ -1,11 +1,21 @@
-"""Run the benchmark suite: `python -m benchmarks [--json out.json] [--only NAME ...]`."""
+"""Run the benchmark suite: `python -m benchmarks [--json out.json] [--only NAME ...]`.
+
+Each suite runs in a fresh Python process, so that one suite's leftovers (a
+fragmented heap after the scalar graphs, BLAS threads in some state) cannot
+weigh on the next. The suite "tensor-1thread" repeats the MLP steps with one
+BLAS thread: the engine's Python overhead then shows without the effects of
+BLAS threads waking up between matrix products.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 
 import numpy as np
@@ -16,25 +26,56 @@ from benchmarks.harness import Result, print_table
 SUITES: dict[str, Callable[[int], list[Result]]] = {
     "scalar": scalar.run,
     "tensor": tensor.run,
+    "tensor-1thread": tensor.run_one_thread,
     "fit": fit.run,
     "memory": memory.run,
 }
 
+# Environment of a suite's process beyond the caller's: one thread for every BLAS.
+_ENV = {
+    "tensor-1thread": {
+        name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    }
+}
+
+
+def _run_isolated(name: str, rounds: int) -> list[Result]:
+    """Run one suite in a child process and read its results back."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "results.json")
+        cmd = [sys.executable, "-m", "benchmarks", "--in-process", "--only", name]
+        cmd += ["--rounds", str(rounds), "--json", out]
+        env = {**os.environ, **_ENV.get(name, {})}
+        subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+        with open(out) as f:
+            rows = json.load(f)["results"]
+    results = []
+    for row in rows:
+        row.pop("ratio")
+        results.append(Result(**row))
+    return results
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    ap.add_argument("--only", nargs="*", choices=sorted(SUITES), help="suites to run")
+    ap.add_argument("--only", nargs="*", choices=list(SUITES), help="suites to run")
     ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds per workload")
     ap.add_argument("--json", help="also write the results to this JSON file")
+    ap.add_argument(
+        "--in-process", action="store_true", help="run the suites in this process (no children)"
+    )
     args = ap.parse_args(argv)
     results: list[Result] = []
     for name in args.only or list(SUITES):
         print(f"running {name} ...", file=sys.stderr)
-        results.extend(SUITES[name](args.rounds))
+        if args.in_process:
+            results.extend(SUITES[name](args.rounds))
+        else:
+            results.extend(_run_isolated(name, args.rounds))
     print_table(results)
     if args.json:
         meta = {"python": platform.python_version(), "numpy": np.__version__,
-                "machine": platform.machine()}  # fmt: skip
+                "machine": platform.machine(), "cpus": os.cpu_count()}  # fmt: skip
         with open(args.json, "w") as f:
             json.dump({"meta": meta, "results": [r.as_dict() for r in results]}, f, indent=2)
     return 0

@@ -6,6 +6,7 @@ overhead of the engine on tiny arrays.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -102,6 +103,19 @@ def mlp_step(batch: int, rounds: int) -> Result:
 
 def mlp_steps(rounds: int) -> list[Result]:
     return [mlp_step(batch, rounds) for batch in (32, 256, 2048)]
+
+
+def run_one_thread(rounds: int = 7) -> list[Result]:
+    """The MLP steps again; `python -m benchmarks` runs this with one BLAS thread."""
+    if os.environ.get("OPENBLAS_NUM_THREADS") != "1":
+        raise RuntimeError(
+            "tensor-1thread: set OPENBLAS_NUM_THREADS=1 before starting Python "
+            "(python -m benchmarks does so when it runs this suite in its own process)"
+        )
+    results = mlp_steps(rounds)
+    for r in results:
+        r.name += ", one BLAS thread"
+    return results
 
 
 def _op_cases(shape: tuple[int, ...]) -> list[tuple[str, Any, Any, Any, Value, Value]]:
