@@ -1,0 +1,24 @@
+"""The benchmark runner works end to end (its figures are not checked: speed is
+measured by running the suite, never asserted by a test)."""
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_runner_runs_a_suite_in_its_own_process_and_writes_json(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    cmd = [sys.executable, "-m", "benchmarks", "--only", "tensor-1thread", "--rounds", "1"]
+    done = subprocess.run([*cmd, "--json", str(out)], capture_output=True, text=True, check=True)
+    report = json.loads(out.read_text())
+    names = [r["name"] for r in report["results"]]
+    assert names == [
+        f"MLP 784-256-128-10 SGD step, batch {b}, one BLAS thread" for b in (32, 256, 2048)
+    ]
+    for row in report["results"]:
+        assert row["engine_s"] > 0 and row["reference_s"] > 0
+        assert math.isclose(row["ratio"], row["engine_s"] / row["reference_s"])
+    assert set(report["meta"]) >= {"python", "numpy", "cpus"}
+    assert "one BLAS thread" in done.stdout  # the table
