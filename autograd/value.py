@@ -95,6 +95,11 @@ class Primitive:
     Variadic primitives (concatenate, stack) give `vjp_all` instead, returning
     the gradients of all inputs at once. `check` carries what the property
     tests need to know: input domains, kinks, which levels the op serves.
+
+    A primitive made with `saves=True` keeps something its forward computed
+    for its rules (as PyTorch's save_for_backward): its forward function
+    returns `(out, saved)`, callers get `out` only, and a recorded node hands
+    `saved` (raw data, or None) to the rules as the keyword `saved`.
     """
 
     def __init__(
@@ -104,9 +109,11 @@ class Primitive:
         check: Any = None,
         format_error: Callable[..., str] | None = None,
         released: bool = False,
+        saves: bool = False,
     ) -> None:
         self.name = name
         self.fn = fn
+        self.saves = saves
         self.vjps: tuple[Rule | None, ...] | None = None
         self.vjp_all: Rule | None = None
         self.check = check
@@ -114,7 +121,7 @@ class Primitive:
         # The rule-less twin that a node points to once backward released it,
         # so that pictures still name the op and a second backward can tell.
         self.released: Primitive = (
-            self if released else Primitive(name, fn, check, format_error, released=True)
+            self if released else Primitive(name, fn, check, format_error, True, saves)
         )
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
@@ -128,7 +135,7 @@ class Primitive:
         self.vjp_all = rule
 
     def __call__(self, *args: Any, **kw: Any) -> Any:
-        if not kw:
+        if not (kw or self.saves):
             n = len(args)
             if n == 2:
                 return apply2(self, args[0], args[1])
@@ -140,23 +147,27 @@ class Primitive:
             if isinstance(a, Value):
                 return apply(self, args, kw)
         try:  # raw data in, raw data out: nothing to record
-            return self.fn(*args, **kw)
+            out = self.fn(*args, **kw)
         except ValueError as exc:
             raise ValueError(_format_error(self, args, kw, exc)) from None
+        return out[0] if self.saves else out
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
 
 
 def primitive(
-    name: str, check: Any = None, format_error: Callable[..., str] | None = None
+    name: str,
+    check: Any = None,
+    format_error: Callable[..., str] | None = None,
+    saves: bool = False,
 ) -> Callable[[Callable[..., Any]], Primitive]:
     """Decorator: turn a forward function on raw data into a registered primitive."""
 
     def wrap(fn: Callable[..., Any]) -> Primitive:
         if name in OPS:
             raise ValueError(f"primitive {name!r} is defined twice")
-        op = Primitive(name, fn, check, format_error)
+        op = Primitive(name, fn, check, format_error, saves=saves)
         OPS[name] = op
         return op
 
@@ -234,6 +245,10 @@ def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
         out = op.fn(*datas, **kw) if kw else op.fn(*datas)
     except ValueError as exc:
         raise ValueError(_format_error(op, datas, kw, exc)) from None
+    if op.saves:
+        out, saved = out
+        if needs_grad and _GRAD_ENABLED:
+            kw = {**kw, "saved": saved}
     if not has_value:
         return out
     if needs_grad and _GRAD_ENABLED:

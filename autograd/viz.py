@@ -120,8 +120,9 @@ def _short_kw(kw: dict[str, Any] | None, limit: int = 28) -> str:
         return ""
     parts = []
     for k, v in kw.items():
-        if v is None or v is False:
-            continue  # defaults such as axis=None, keepdims=False say nothing
+        if v is None or v is False or k == "saved":
+            continue  # defaults such as axis=None, keepdims=False say nothing; nor does
+            # what a primitive saved for its gradient
         text = f"array{np.shape(v)}" if isinstance(v, np.ndarray) else repr(v)
         parts.append(f"{k}={text}")
     joined = ", ".join(parts)

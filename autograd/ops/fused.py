@@ -87,22 +87,28 @@ def _labels_error(z: Any, labels: Any) -> str:
     "softmax_cross_entropy",
     Check(kind="softmax_cross_entropy", levels=("tensor",)),
     format_error=lambda z, labels: _labels_error(z, labels),
+    saves=True,
 )
 def softmax_cross_entropy(z: Any, labels: np.ndarray) -> Any:
     """mean_i(logsumexp(z_i) - z_i[y_i]) for logits (N, C) and integer labels (N,):
     cross-entropy as one node, stable for logits of 1e4.
-    d/dz = (softmax(z) - onehot(y)) / N."""
+    d/dz = (softmax(z) - onehot(y)) / N.
+
+    The exponentials and their sums are saved for the gradient, which then needs
+    no second pass over the logits."""
     if type(z) is not np.ndarray or z.ndim != 2 or np.shape(labels) != z.shape[:1]:
         raise ValueError("bad shapes")
     n = z.shape[0]
     # logsumexp(z_i) - z_i[y_i] = logsumexp(s_i) - s_i[y_i] for s_i = z_i - max(z_i),
     # whose exponentials cannot overflow.
     s, axis = _shifted(z)
-    lse = np.log(np.add.reduce(np.exp(s), axis))
-    loss = np.add.reduce(lse - _at_labels(s, axis, labels)) / n
+    e = np.exp(s)
+    sums = np.add.reduce(e, axis, keepdims=True)
+    loss = np.add.reduce(np.log(sums.reshape(-1)) - _at_labels(s, axis, labels)) / n
     if not math.isfinite(loss):  # infinite logits: the general logsumexp handles them
         loss = np.add.reduce(_logsumexp_raw(z, -1, False) - z[np.arange(n), labels]) / n
-    return loss
+        return loss, None
+    return loss, (e, sums, axis)
 
 
 # Up to this many classes the shifted logits are laid out transposed, classes along
@@ -127,12 +133,18 @@ def _at_labels(s: np.ndarray, axis: int, labels: np.ndarray) -> Any:
     return s[labels, rows] if axis == 0 else s[rows, labels]
 
 
-def _softmax_cross_entropy_grad(g: Any, out: Any, z: Any, labels: np.ndarray) -> Any:
+def _softmax_cross_entropy_grad(
+    g: Any, out: Any, z: Any, labels: np.ndarray, saved: Any = None
+) -> Any:
     n, c = shape_of(z)
-    if type(z) is np.ndarray:  # raw data: softmax computed and adjusted in place
-        p, axis = _shifted(z)
-        np.exp(p, out=p)
-        p *= (g / n) / np.add.reduce(p, axis, keepdims=True)  # softmax * g / N
+    if type(z) is np.ndarray:  # raw data: from the saved exponentials when there are some
+        if saved is None:
+            e, axis = _shifted(z)
+            np.exp(e, out=e)
+            sums = np.add.reduce(e, axis, keepdims=True)
+        else:
+            e, sums, axis = saved
+        p = e * ((g / n) / sums)  # softmax * g / N (a new array: `saved` stays intact)
         rows = np.arange(n)
         if axis == 0:
             p[labels, rows] -= g / n

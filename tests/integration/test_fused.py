@@ -85,3 +85,24 @@ def test_softmax_cross_entropy_with_infinite_logits_matches_log_softmax():
         fused = ag.softmax_cross_entropy(z, labels=y)
         unfused = -(ag.log_softmax(z, axis=-1)[np.arange(3), y]).mean()
         np.testing.assert_equal(fused, unfused)
+
+
+def test_cross_entropy_saves_its_exponentials_for_the_gradient_and_keeps_them_intact():
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal((5, 4))
+    y = rng.integers(0, 4, 5)
+    loss = ag.softmax_cross_entropy(z, y)  # raw data: the loss alone, nothing saved
+    assert np.ndim(loss) == 0
+    zv = Value(z)
+    node = ag.softmax_cross_entropy(zv, labels=y)
+    assert node._kw is not None and node._kw["saved"] is not None
+    assert "saved" not in ag.draw_dot(node).source  # pictures leave it out
+    node.backward(retain_graph=True)
+    first = zv.grad.copy()
+    zv.grad = None
+    node.backward()  # the saved arrays were not changed by the first backward
+    np.testing.assert_array_equal(zv.grad, first)
+    # The gradient from the saved exponentials equals the one computed afresh.
+    rule = ag.OPS["softmax_cross_entropy"].vjps[0]
+    fresh = rule(1.0, node.data, z, y)
+    np.testing.assert_allclose(first, fresh, rtol=1e-14)
