@@ -205,8 +205,10 @@ def _class_labels(who: str, scores: Any, target: Any) -> np.ndarray:
             f"{who}: batch sizes differ: scores have {n} rows, labels have {labels.shape[0]}"
         )
     if n:
-        lo, hi = int(np.minimum.reduce(labels)), int(np.maximum.reduce(labels))
-        if lo < 0 or hi >= c:
+        # One reduction checks both ends: seen as unsigned, a negative label is huge.
+        kind = labels.dtype.kind
+        unsigned = labels.view(f"u{labels.itemsize}") if kind == "i" else labels
+        if int(np.maximum.reduce(unsigned)) >= c:
             bad = int(np.flatnonzero((labels < 0) | (labels >= c))[0])
             raise ValueError(
                 f"{who}: label {int(labels[bad])} at position {bad} is out of range for "
