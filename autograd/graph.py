@@ -223,8 +223,6 @@ def _propagate(
             elif wanted is not None and id(node) in wanted:
                 found[id(node)] = g
             rules = op.vjps
-            if rules is None and op.vjp_all is None:
-                raise _released_error(node)
             x, y = node._x, node._y
             kw = node._kw
             stamp = node._stamp
@@ -245,16 +243,18 @@ def _propagate(
                     else:
                         _send(node, x, gi, stamp, checking, 0)
                 elif y is not _MANY:
-                    xd = x._data if isinstance(x, Value) else x
-                    yd = y._data if isinstance(y, Value) else y
-                    if isinstance(x, Value) and x.requires_grad:
+                    xv = isinstance(x, Value)
+                    yv = isinstance(y, Value)
+                    xd = x._data if xv else x
+                    yd = y._data if yv else y
+                    if xv and x.requires_grad:
                         gi = rules[0](g, od, xd, yd)  # type: ignore[misc]
                         if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
                             pg = x._g
                             x._g = gi if pg is _PENDING else pg + gi
                         else:
                             _send(node, x, gi, stamp, checking, 0)
-                    if isinstance(y, Value) and y.requires_grad:
+                    if yv and y.requires_grad:
                         gi = rules[1](g, od, xd, yd)  # type: ignore[misc]
                         if floats and type(gi) is float and type(yd) is float and y._stamp <= stamp:
                             pg = y._g
@@ -271,6 +271,8 @@ def _propagate(
                 if not retain_graph:
                     node._op = op.released
                 continue
+            if rules is None and op.vjp_all is None:
+                raise _released_error(node)
             parents = x if y is _MANY else (x,) if y is _ONE else (x, y)
             args: Sequence[Any]
             if create_graph:
