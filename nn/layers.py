@@ -1,8 +1,8 @@
 """Layers: Linear (PyTorch), Dense (Keras), Sequential, MLP, Flatten.
 
 A fully connected layer computes ``y = x @ W + b`` for a batch ``x`` of shape (N, in), with
-``W`` of shape (in, out) and ``b`` of shape (out,) broadcast over the batch: one matrix
-product and one addition, two graph nodes. The batch itself is never a graph node (the
+``W`` of shape (in, out) and ``b`` of shape (out,) broadcast over the batch: one node of the
+engine's fused ``linear`` primitive. The batch itself is never a graph node (the
 DataLoader gives it ``requires_grad=False``) and numpy inputs are cast once to the weights'
 dtype, so a float64 array cannot silently turn a float32 network into a float64 one.
 
