@@ -165,8 +165,9 @@ def _seed(root: Value, grad: Any, who: str) -> Any:
 def _changed_error(node: Value, p: Value) -> RuntimeError:
     return RuntimeError(
         f"backward: an input of this '{node.op}' node (shape {p.shape}) had its "
-        ".data assigned after the node was computed, so its gradient would be "
-        "wrong; recompute the forward pass after changing data"
+        ".data assigned (or changed in place, as an optimizer step does) after the "
+        "node was computed, so its gradient would be wrong; recompute the forward "
+        "pass after changing data"
     )
 
 
