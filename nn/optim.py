@@ -268,6 +268,9 @@ class Optimizer:
         the dtype is kept); assigning ``.data`` afterwards tells the engine the value
         changed, so a graph computed before the step refuses to backpropagate."""
         d = p.data
+        if type(d) is not np.ndarray:  # a float: nothing to change in place
+            p.data = float(d - delta)
+            return
         try:
             d -= delta
         except ValueError:  # a read-only array (e.g. one the user assigned): replace it

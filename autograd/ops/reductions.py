@@ -1,10 +1,10 @@
 """Reductions (sum, mean, max, min, var) and the softmax family along an axis.
 
 A reduction's gradient is the incoming gradient put back on the reduced axes
-(`_kept`), broadcast over them (`_spread`, or the broadcasting of the product
-with the local derivative). logsumexp,
-softmax and log_softmax subtract the maximum first, so inputs of 1e4 neither
-overflow nor lose their differences.
+(`_kept`) and broadcast over them (`_spread`, or the broadcasting of the
+product with the local derivative). logsumexp, softmax and log_softmax
+subtract the maximum first, so inputs of 1e4 neither overflow nor lose their
+differences.
 """
 
 from __future__ import annotations

@@ -180,6 +180,18 @@ def test_step_updates_in_place_and_builds_no_graph() -> None:
     assert p.is_leaf and p.op == ""
 
 
+@pytest.mark.parametrize(
+    "make", [lambda ps: nn.SGD(ps, lr=0.1), lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9)]
+)
+def test_scalar_values_are_updated_too(make: Any) -> None:
+    # A micrograd-style parameter holds a Python float: it is replaced, not changed in place.
+    p, q = Value(2.0), Value(3.0)
+    (p * q).backward()
+    make([p, q]).step()
+    assert (p.data, q.data) == pytest.approx((2.0 - 0.1 * 3.0, 3.0 - 0.1 * 2.0))
+    assert type(p.data) is float
+
+
 def test_step_invalidates_graphs_built_before_it() -> None:
     p = nn.Parameter(np.ones(2))
     loss = (p * p).sum()
