@@ -215,7 +215,7 @@ def _propagate(
                             g = g.copy()
                         node.grad = g
                     else:
-                        node.grad = node.grad + g
+                        node.grad = _accumulate(node.grad, g, 2)
                 elif wanted is not None and id(node) in wanted:
                     found[id(node)] = g
                 continue
@@ -321,7 +321,26 @@ def _send(node: Value, p: Value, gi: Any, stamp: int, checking: bool, i: int) ->
     elif type(gi) is not np.ndarray or gi.shape != pd.shape or gi.dtype != pd.dtype:
         gi = _fit(gi, p)
     pg = p._g
-    p._g = gi if pg is _PENDING else pg + gi
+    # Held by the slot, `pg` and the argument: no one else sees it.
+    p._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)
+
+
+def _accumulate(total: Any, g: Any, owned: int) -> Any:
+    """total + g, added into `total` in place when it is an array that nothing else
+    holds (`owned`: its reference count then) and that has g's shape and dtype;
+    a new result otherwise. Saves an array per extra edge where gradients meet."""
+    if (
+        type(total) is np.ndarray
+        and type(g) is np.ndarray
+        and total.base is None
+        and getrefcount(total) <= owned + 1  # + 1: this function's own argument
+        and total.flags.writeable
+        and total.shape == g.shape
+        and total.dtype == g.dtype
+    ):
+        total += g
+        return total
+    return total + g
 
 
 def backward(

@@ -132,6 +132,22 @@ def test_each_leaf_owns_its_gradient_array():
     assert w.grad.base is None and np.all(w.grad == 2.0)
 
 
+def test_gradients_add_up_in_place_only_in_arrays_nothing_else_holds():
+    w = Value(np.ones(3))
+    (w * 2.0).sum().backward()
+    buffer = w.grad.__array_interface__["data"][0]  # an address, not a reference
+    (w * 3.0).sum().backward()
+    assert np.all(w.grad == 5.0)
+    assert w.grad.__array_interface__["data"][0] == buffer  # added in place
+    kept = w.grad  # now the caller holds the array: it must not change
+    (w * 4.0).sum().backward()
+    assert np.all(kept == 5.0) and np.all(w.grad == 9.0)
+    # Where one input feeds several nodes, the gradients meet and add up correctly.
+    x = Value(np.arange(3.0))
+    (x * 2.0 + x * 3.0 + x.exp()).sum().backward()
+    np.testing.assert_allclose(x.grad, 5.0 + np.exp(np.arange(3.0)))
+
+
 def test_gradients_leaves_grad_untouched_and_recording_gives_second_order():
     x = Value(0.3)
     y = x.sin() * x
