@@ -74,9 +74,6 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
             return None
     else:
         return None
-    if len(args) == 1 and not kwargs:  # the common call, layer(x), spelled out
-        x = args[0]
-        return CallRecord((_ref(x),) if isinstance(x, Value) else (), outs)
     ins = [_ref(a) for a in args if isinstance(a, Value)]
     if kwargs:
         ins.extend(_ref(a) for a in kwargs.values() if isinstance(a, Value))

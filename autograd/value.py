@@ -595,27 +595,17 @@ class Value:
         return _ops.astype(self, dtype=np.dtype(dtype))
 
     # --- reductions ---------------------------------------------------------------
-    # A reduction over everything is recorded without keywords: the one-input fast
-    # paths of the forward and the backward then apply.
     def sum(self, axis: Any = None, keepdims: bool = False) -> Value:
-        if axis is None and not keepdims:
-            return apply1(_ops.sum, self)
-        return _ops.sum(self, axis=axis, keepdims=keepdims)
+        return _reduce(_ops.sum, self, axis, keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Value:
-        if axis is None and not keepdims:
-            return apply1(_ops.mean, self)
-        return _ops.mean(self, axis=axis, keepdims=keepdims)
+        return _reduce(_ops.mean, self, axis, keepdims)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Value:
-        if axis is None and not keepdims:
-            return apply1(_ops.max, self)
-        return _ops.max(self, axis=axis, keepdims=keepdims)
+        return _reduce(_ops.max, self, axis, keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> Value:
-        if axis is None and not keepdims:
-            return apply1(_ops.min, self)
-        return _ops.min(self, axis=axis, keepdims=keepdims)
+        return _reduce(_ops.min, self, axis, keepdims)
 
     def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Value:
         return _ops.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
@@ -655,6 +645,14 @@ class Value:
 
     def flatten(self) -> Value:
         return _ops.reshape(self, shape=(-1,))
+
+
+def _reduce(op: Primitive, x: Value, axis: Any, keepdims: bool) -> Value:
+    """A reduction method's call: over everything it is recorded without keywords,
+    so that the one-input fast paths of the forward and the backward apply."""
+    if axis is None and not keepdims:
+        return apply1(op, x)
+    return op(x, axis=axis, keepdims=keepdims)
 
 
 def _short(x: Any) -> str:

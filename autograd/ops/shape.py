@@ -61,13 +61,15 @@ def sum_to(x: Any, shape: tuple[int, ...] | None) -> Any:
     d/dx: broadcast_to the original shape."""
     if shape is None:
         return x if type(x) is float else float(np.sum(x))
-    x = np.asarray(x)
+    if type(x) is not np.ndarray:
+        x = np.asarray(x)
     xs = x.shape
     if xs == shape:
         return x
     lead = len(xs) - len(shape)
-    if xs[lead:] == shape:  # only leading axes to remove (a bias gradient): one sum
-        return x.sum(axis=_LEADING[lead] if lead < len(_LEADING) else tuple(range(lead)))
+    if xs[lead:] == shape:  # only leading axes to remove (a bias gradient): one sum,
+        # through the ufunc itself (x.sum adds a Python-level wrapper)
+        return np.add.reduce(x, _LEADING[lead] if lead < len(_LEADING) else tuple(range(lead)))
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and xs[lead + i] != 1
     )
