@@ -3,6 +3,7 @@ measured by running the suite, never asserted by a test)."""
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,3 +23,12 @@ def test_runner_runs_a_suite_in_its_own_process_and_writes_json(tmp_path: Path) 
         assert math.isclose(row["ratio"], row["engine_s"] / row["reference_s"])
     assert set(report["meta"]) >= {"python", "numpy", "cpus"}
     assert "one BLAS thread" in done.stdout  # the table
+
+
+def test_torch_reference_refuses_politely_when_it_cannot_run_fairly() -> None:
+    # Without PyTorch, or without OPENBLAS_NUM_THREADS=1, it says why and stops at once.
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    cmd = [sys.executable, "-m", "benchmarks.torch_reference"]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    assert done.returncode == 1
+    assert "benchmarks.torch_reference:" in done.stderr
