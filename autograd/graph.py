@@ -188,7 +188,7 @@ def _propagate(
     order = _collect(root)
     found: dict[int, Any] = {}
     checking = _v._ANOMALY_HOOK is not None
-    floats = not checking  # whether float gradients may skip _send (see below)
+    fast = not checking  # whether fitting gradients may skip _send (see below)
     raw = not create_graph
     prev = _v._GRAD_ENABLED
     _v._GRAD_ENABLED = create_graph
@@ -229,18 +229,28 @@ def _propagate(
             stamp = node._stamp
             if raw and kw is None and rules is not None:
                 # The common case spelled out (raw data, no keywords): no argument list
-                # for one or two inputs (their rules are never None). A Python float
-                # gradient for a Python float input (the scalar level) is summed right
-                # here, without a call to _send: that call was a tenth of a scalar
-                # backward. Anything else (arrays, anomaly mode, changed data) goes
-                # through _send.
+                # for one or two inputs (their rules are never None). A gradient that
+                # already fits its input (a float for a float; an array of the input's
+                # shape and dtype) is summed right here, without a call to _send: that
+                # call was a tenth of a scalar backward. Anything else (broadcast
+                # gradients, anomaly mode, changed data) goes through _send.
                 od = node._data
                 if y is _ONE:
                     xd = x._data
                     gi = rules[0](g, od, xd)  # type: ignore[misc]
-                    if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
+                    if fast and type(gi) is float and type(xd) is float and x._stamp <= stamp:
                         pg = x._g
                         x._g = gi if pg is _PENDING else pg + gi
+                    elif (
+                        fast
+                        and type(gi) is np.ndarray
+                        and type(xd) is np.ndarray
+                        and x._stamp <= stamp
+                        and gi.shape == xd.shape
+                        and gi.dtype == xd.dtype
+                    ):
+                        pg = x._g  # the slot, pg, the argument: 3 (see _accumulate)
+                        x._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)
                     else:
                         _send(node, x, gi, stamp, checking, 0)
                 elif y is not _MANY:
@@ -250,16 +260,36 @@ def _propagate(
                     yd = y._data if yv else y
                     if xv and x.requires_grad:
                         gi = rules[0](g, od, xd, yd)  # type: ignore[misc]
-                        if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
+                        if fast and type(gi) is float and type(xd) is float and x._stamp <= stamp:
                             pg = x._g
                             x._g = gi if pg is _PENDING else pg + gi
+                        elif (
+                            fast
+                            and type(gi) is np.ndarray
+                            and type(xd) is np.ndarray
+                            and x._stamp <= stamp
+                            and gi.shape == xd.shape
+                            and gi.dtype == xd.dtype
+                        ):
+                            pg = x._g  # the slot, pg, the argument: 3 (see _accumulate)
+                            x._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)
                         else:
                             _send(node, x, gi, stamp, checking, 0)
                     if yv and y.requires_grad:
                         gi = rules[1](g, od, xd, yd)  # type: ignore[misc]
-                        if floats and type(gi) is float and type(yd) is float and y._stamp <= stamp:
+                        if fast and type(gi) is float and type(yd) is float and y._stamp <= stamp:
                             pg = y._g
                             y._g = gi if pg is _PENDING else pg + gi
+                        elif (
+                            fast
+                            and type(gi) is np.ndarray
+                            and type(yd) is np.ndarray
+                            and y._stamp <= stamp
+                            and gi.shape == yd.shape
+                            and gi.dtype == yd.dtype
+                        ):
+                            pg = y._g  # the slot, pg, the argument: 3 (see _accumulate)
+                            y._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)
                         else:
                             _send(node, y, gi, stamp, checking, 1)
                 else:
@@ -346,15 +376,11 @@ def _accumulate(total: Any, g: Any, owned: int) -> Any:
 def backward(
     root: Value, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
 ) -> None:
-    """Accumulate d(root)/d(node) into `.grad` of every node that requires it."""
-    if not root.requires_grad:
-        raise RuntimeError(
-            "backward: this Value does not require grad (it is a constant or was "
-            "computed under no_grad), so there is no graph to backpropagate through"
-        )
-    if retain_graph is None:
-        retain_graph = create_graph
-    _propagate(root, _seed(root, grad, "backward"), retain_graph, create_graph, True)
+    """Accumulate d(root)/d(node) into `.grad` of every node that requires it
+    (the function form of `Value.backward`)."""
+    if not isinstance(root, Value):
+        raise TypeError(f"backward: root is a {type(root).__name__}, not a Value")
+    root.backward(grad, retain_graph, create_graph)
 
 
 def gradients(

@@ -64,20 +64,33 @@ def _ref(v: Value) -> Ref:
 def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> CallRecord | None:
     """A CallRecord of a call with these arguments and result, or None when the result
     is not a Value in a graph (under no_grad, or a constant): nothing to draw then."""
+    # Every module call of every training step comes here, so the common case (one
+    # Value in, one Value out) takes no helper calls and no intermediate lists.
     if isinstance(out, Value):
         if not out.requires_grad:
             return None
-        outs: tuple[Ref, ...] = (_ref(out),)
+        d = out._data
+        outs: tuple[Ref, ...] = ((id(out), out._stamp, () if type(d) is float else d.shape),)
     elif isinstance(out, tuple | list):
-        outs = tuple(_ref(o) for o in out if isinstance(o, Value) and o.requires_grad)
+        outs = tuple([_ref(o) for o in out if isinstance(o, Value) and o.requires_grad])
         if not outs:
             return None
     else:
         return None
-    ins = [_ref(a) for a in args if isinstance(a, Value)]
-    if kwargs:
-        ins.extend(_ref(a) for a in kwargs.values() if isinstance(a, Value))
-    return CallRecord(tuple(ins), outs)
+    if len(args) == 1 and not kwargs:
+        a = args[0]
+        ins: tuple[Ref, ...] = (_ref(a),) if isinstance(a, Value) else ()
+    else:
+        refs = [_ref(a) for a in args if isinstance(a, Value)]
+        refs.extend(_ref(a) for a in kwargs.values() if isinstance(a, Value))
+        ins = tuple(refs)
+    rec = _new_record(CallRecord)  # no __init__ call: this is on every step's path
+    rec.inputs = ins
+    rec.outputs = outs
+    return rec
+
+
+_new_record = object.__new__
 
 
 @dataclass

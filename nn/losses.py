@@ -206,8 +206,7 @@ def _class_labels(who: str, scores: Any, target: Any) -> np.ndarray:
         )
     if n:
         # One reduction checks both ends: seen as unsigned, a negative label is huge.
-        kind = labels.dtype.kind
-        unsigned = labels.view(f"u{labels.itemsize}") if kind == "i" else labels
+        unsigned = labels.view(_UNSIGNED[labels.itemsize]) if labels.dtype.kind == "i" else labels
         if int(np.maximum.reduce(unsigned)) >= c:
             bad = int(np.flatnonzero((labels < 0) | (labels >= c))[0])
             raise ValueError(
@@ -215,6 +214,10 @@ def _class_labels(who: str, scores: Any, target: Any) -> np.ndarray:
                 f"{c} classes (labels must be in 0..{c - 1})"
             )
     return labels
+
+
+# The unsigned dtype of each integer size, for the label range check above.
+_UNSIGNED = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
 
 def _pick(who: str, logp: Any, labels: np.ndarray, reduction: str) -> Any:
@@ -245,6 +248,8 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Any:
     mean_i(-sum_c y_ic log_softmax(z_i)_c). d/dz = (softmax(z) - y) / N.
     """
     who = "cross_entropy"
+    if type(target) is np.ndarray and target.ndim == 1:  # labels (N,): the common case first
+        return _sparse_cross_entropy(who, logits, _class_labels(who, logits, target), reduction)
     tshape = _shape(target)
     sshape = _shape(logits)
     if len(tshape) == 2 and tshape[1] == 1 and len(sshape) == 2 and sshape[1] > 1:
