@@ -20,7 +20,7 @@ import numpy as np
 import autograd.value as _v
 from autograd import anomaly as _anomaly
 from autograd import ops as _ops  # attributes read at call time: ops import this module
-from autograd.value import _MANY, _ONE, Value, as_data, shape_of
+from autograd.value import _MANY, _ONE, Value, as_data, passthrough, shape_of
 
 
 class no_grad(contextlib.ContextDecorator):
@@ -237,7 +237,8 @@ def _propagate(
                 od = node._data
                 if y is _ONE:
                     xd = x._data
-                    gi = rules[0](g, od, xd)  # type: ignore[misc]
+                    r = rules[0]
+                    gi = g if r is passthrough else r(g, od, xd)  # type: ignore[misc]
                     if fast and type(gi) is float and type(xd) is float and x._stamp <= stamp:
                         pg = x._g
                         x._g = gi if pg is _PENDING else pg + gi
@@ -259,7 +260,8 @@ def _propagate(
                     xd = x._data if xv else x
                     yd = y._data if yv else y
                     if xv and x.requires_grad:
-                        gi = rules[0](g, od, xd, yd)  # type: ignore[misc]
+                        r = rules[0]
+                        gi = g if r is passthrough else r(g, od, xd, yd)  # type: ignore[misc]
                         if fast and type(gi) is float and type(xd) is float and x._stamp <= stamp:
                             pg = x._g
                             x._g = gi if pg is _PENDING else pg + gi
@@ -276,7 +278,8 @@ def _propagate(
                         else:
                             _send(node, x, gi, stamp, checking, 0)
                     if yv and y.requires_grad:
-                        gi = rules[1](g, od, xd, yd)  # type: ignore[misc]
+                        r = rules[1]
+                        gi = g if r is passthrough else r(g, od, xd, yd)  # type: ignore[misc]
                         if fast and type(gi) is float and type(yd) is float and y._stamp <= stamp:
                             pg = y._g
                             y._g = gi if pg is _PENDING else pg + gi

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from benchmarks import fit, memory, scalar, tensor
+from benchmarks import fit, floor, memory, scalar, tensor
 from benchmarks.harness import Result, print_table
 
 SUITES: dict[str, Callable[[int], list[Result]]] = {
@@ -29,6 +29,7 @@ SUITES: dict[str, Callable[[int], list[Result]]] = {
     "tensor-1thread": tensor.run_one_thread,
     "fit": fit.run,
     "memory": memory.run,
+    "floor": floor.run,
 }
 
 # Environment of a suite's process beyond the caller's: one thread for every BLAS.

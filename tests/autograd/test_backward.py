@@ -81,6 +81,16 @@ def test_no_grad_records_nothing_as_context_and_decorator():
         y.sum().backward()
 
 
+def test_function_form_of_backward_matches_the_method():
+    x = Value(np.array([1.0, 2.0]))
+    ag.backward((x * x).sum())
+    assert np.array_equal(x.grad, [2.0, 4.0])
+    ag.backward((x * 3).sum(), retain_graph=False)
+    assert np.array_equal(x.grad, [5.0, 7.0])  # accumulated, as the method does
+    with pytest.raises(TypeError, match="backward: root is a ndarray, not a Value"):
+        ag.backward(np.ones(2))
+
+
 def test_million_node_chain_under_default_recursion_limit():
     assert sys.getrecursionlimit() <= 10_000
     x = Value(1.0)

@@ -32,3 +32,19 @@ def test_torch_reference_refuses_politely_when_it_cannot_run_fairly() -> None:
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     assert done.returncode == 1
     assert "benchmarks.torch_reference:" in done.stderr
+
+
+def test_the_bare_engine_of_the_floor_benchmark_computes_the_same_step() -> None:
+    # Its figures are a floor only if it does the same work: same loss, same gradients.
+    from benchmarks.floor import BareMLP
+    from benchmarks.scalar import EngineMLP, init_weights, moons
+
+    xs, ys = moons(20)
+    engine, bare = EngineMLP(init_weights()), BareMLP(init_weights())
+    losses, grads = [], []
+    for model in (engine, bare):
+        losses.append(model.step(xs, ys).data)  # forward, backward and one update
+        grads.append([p.grad for p in model.params])
+    assert losses[0] == losses[1] and losses[0] > 0
+    assert grads[0] == grads[1] and any(g != 0 for g in grads[0])
+    assert [p.data for p in engine.params] == [p.data for p in bare.params]

@@ -1,0 +1,235 @@
+"""What CPython itself allows: a bare reverse-mode engine beside this one.
+
+`Bare` is the least a graph-recording engine can be in Python: a node with
+seven slots, the gradient rules of four operations written inline in its
+backward loop (no ops table, no calls), no checks (no stale data, no
+anomaly mode, no requires_grad), no names, nothing for pictures. It still does
+what makes it an engine: one node per operation, a topological order found at
+backward time, gradients kept on every node, and each leaf owning its gradient
+array. Whatever it costs, any engine of this shape costs at least that much on
+this interpreter, so its figures are the floor under the targets:
+
+- the scalar MLP step (2-16-16-1 on 100 points, as in the scalar suite), in
+  microseconds per node with the garbage collector on and paused;
+- forward+backward of a 1-element add, beside numpy's add and its gradient.
+
+Run it alone with `python -m benchmarks --only floor`.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+import numpy as np
+
+from autograd import Value
+from autograd.graph import toposort
+from benchmarks.harness import Result, compare
+from benchmarks.scalar import LR, EngineMLP, init_weights, moons
+
+_new = object.__new__
+_clock = 0
+
+# Operation codes of Bare nodes; their rules are written inline in `backward`.
+_LEAF, _ADD, _MUL, _RSUB, _RELU = range(5)
+
+
+class Bare:
+    """A featureless graph node: data, grad and the inputs of one operation."""
+
+    __slots__ = ("_g", "_op", "_stamp", "_x", "_y", "data", "grad")
+
+    def __init__(self, data: Any) -> None:
+        global _clock
+        _clock += 1
+        self.data = data
+        self.grad: Any = None
+        self._x: Any = None
+        self._y: Any = None
+        self._op = _LEAF
+        self._stamp = _clock
+        self._g: Any = None
+
+    @staticmethod
+    def _node(data: Any, op: int, x: Any, y: Any) -> Bare:
+        global _clock
+        _clock += 1
+        n = _new(Bare)
+        n.data = data
+        n.grad = None
+        n._x = x
+        n._y = y
+        n._op = op
+        n._stamp = _clock
+        n._g = None
+        return n
+
+    def __add__(self, other: Any) -> Bare:
+        od = other.data if type(other) is Bare else other
+        return Bare._node(self.data + od, _ADD, self, other)
+
+    __radd__ = __add__
+
+    def __mul__(self, other: Any) -> Bare:
+        od = other.data if type(other) is Bare else other
+        return Bare._node(self.data * od, _MUL, self, other)
+
+    __rmul__ = __mul__
+
+    def __rsub__(self, other: float) -> Bare:  # other - self
+        return Bare._node(other - self.data, _RSUB, self, other)
+
+    def relu(self) -> Bare:
+        d = self.data
+        return Bare._node(d if d > 0 else 0.0, _RELU, self, None)
+
+    def backward(self) -> None:
+        d = self.data
+        if type(d) is float:
+            self._g = 1.0
+        else:
+            self._g = d.copy()
+            self._g.fill(1)
+        nodes = [self]
+        stack = [self]
+        while stack:  # every node once (marked pending in _g), then newest first
+            n = stack.pop()
+            for p in (n._x, n._y):
+                if type(p) is Bare and p._g is None:
+                    p._g = _PENDING
+                    nodes.append(p)
+                    stack.append(p)
+        nodes.sort(key=_stamp, reverse=True)
+        for n in nodes:
+            g = n._g
+            n._g = None
+            if g is _PENDING:  # nothing reached it
+                continue
+            op = n._op
+            if op == _LEAF:
+                if type(g) is np.ndarray:
+                    g = g.copy()  # the leaf's own array
+                n.grad = g if n.grad is None else n.grad + g
+                continue
+            n.grad = g
+            x, y = n._x, n._y
+            # Each rule inline, its gradient summed into the input's pending total.
+            if op == _ADD:
+                gx = gy = g
+            elif op == _MUL:
+                if type(y) is Bare:
+                    gx = g * y.data
+                    gy = g * x.data
+                else:
+                    gx = g * y
+            elif op == _RSUB:
+                gx = -g
+            else:  # relu
+                gx = g if n.data > 0 else 0.0
+            pg = x._g
+            x._g = gx if pg is _PENDING else pg + gx
+            if type(y) is Bare:
+                pg = y._g
+                y._g = gy if pg is _PENDING else pg + gy
+
+
+_PENDING: Any = object()
+
+
+def _stamp(n: Bare) -> int:
+    return n._stamp
+
+
+class BareMLP(EngineMLP):
+    """The scalar suite's network and step, on Bare nodes."""
+
+    def __init__(self, weights: Any) -> None:
+        self.layers = [
+            ([[Bare(w) for w in row] for row in W], [Bare(c) for c in b]) for W, b in weights
+        ]
+        self.params = [p for W, b in self.layers for row in W for p in row] + [
+            p for _, b in self.layers for p in b
+        ]
+
+    def step(self, xs: list[list[float]], ys: list[float]) -> Any:
+        total: Any = Bare(0.0)
+        for x, y in zip(xs, ys):
+            total = total + (1 - y * self.forward(x)).relu()
+        loss = total * (1.0 / len(xs))
+        for p in self.params:
+            p.grad = None
+        loss.backward()
+        for p in self.params:
+            p.data -= LR * p.grad
+        return loss
+
+
+def _gc_paused(fn: Any) -> Any:
+    def run() -> None:
+        gc.disable()
+        try:
+            fn()
+        finally:
+            gc.enable()
+
+    return run
+
+
+def scalar_floor(rounds: int) -> list[Result]:
+    """The scalar MLP step: this engine beside Bare, per node, GC on and paused."""
+    xs, ys = moons()
+    engine, bare = EngineMLP(init_weights()), BareMLP(init_weights())
+    total: Any = Value(0.0)
+    for x, y in zip(xs, ys):
+        total = total + (1 - y * engine.forward(x)).relu()
+    nodes = len(toposort(total * (1.0 / len(xs))))
+    del total
+    results = []
+    for label, wrap in (("GC on", lambda f: f), ("GC paused", _gc_paused)):
+        r = compare(
+            f"scalar MLP step vs the bare engine, {label}",
+            wrap(lambda: engine.step(xs, ys)),
+            wrap(lambda: bare.step(xs, ys)),
+            rounds=rounds,
+        )
+        e, b = r.engine_s / nodes * 1e6, r.reference_s / nodes * 1e6
+        r.extra = {"nodes": nodes, "engine_us_per_node": e, "bare_us_per_node": b}
+        r.note = f"reference: bare engine; {e:.2f} vs {b:.2f} us/node"
+        results.append(r)
+    return results
+
+
+def add_floor(rounds: int) -> list[Result]:
+    """Forward+backward of a 1-element add: this engine and Bare, each beside numpy."""
+    a, b = np.array([0.5]), np.array([1.5])
+    ones = np.ones(1)
+    va, vb = Value(a), Value(b)
+    ba, bb = Bare(a), Bare(b)
+
+    def engine() -> None:
+        va.grad = vb.grad = None
+        (va + vb).backward()
+
+    def bare() -> None:
+        ba.grad = bb.grad = None
+        (ba + bb).backward()
+
+    def numpy_add() -> None:
+        a + b
+        ones.copy()
+        ones.copy()
+
+    r = compare("add (1,) forward+backward, engine vs bare", engine, bare, rounds, repeat=2000)
+    floor = compare("bare", bare, numpy_add, rounds, repeat=2000)
+    ours = compare("engine", engine, numpy_add, rounds, repeat=2000)
+    r.extra = {"engine_vs_numpy": ours.ratio, "bare_vs_numpy": floor.ratio}
+    r.note = (
+        f"reference: bare engine; vs numpy's add and gradient: engine {ours.ratio:.2f}x, "
+        f"bare {floor.ratio:.2f}x"
+    )
+    return [r]
+
+
+def run(rounds: int = 7) -> list[Result]:
+    return scalar_floor(rounds) + add_floor(rounds)
