@@ -68,10 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     results: list[Result] = []
     for name in args.only or list(SUITES):
-        print(f"running {name} ...", file=sys.stderr)
         if args.in_process:
             results.extend(SUITES[name](args.rounds))
-        else:
+        else:  # progress from the parent only (a child's stderr is the caller's too)
+            print(f"running {name} ...", file=sys.stderr)
             results.extend(_run_isolated(name, args.rounds))
     print_table(results)
     if args.json:
