@@ -19,7 +19,7 @@ from autograd.graph import (
     no_grad,
 )
 from autograd.ops import *  # noqa: F403  (every primitive, as listed in ops.__all__)
-from autograd.value import OPS, Primitive, Value, primitive
+from autograd.value import OPS, Primitive, Value, passthrough, primitive
 from autograd.viz import draw_dot, draw_graph  # graphviz is imported only when drawing
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "is_grad_enabled",
     "jacobian",
     "no_grad",
+    "passthrough",
     "primitive",
     "value_and_grad",
     "vjp",
