@@ -188,7 +188,7 @@ def _propagate(
     order = _collect(root)
     found: dict[int, Any] = {}
     checking = _v._ANOMALY_HOOK is not None
-    fast = not checking  # whether fitting gradients may skip _send (see below)
+    floats = not checking  # whether float gradients may skip _send (see below)
     raw = not create_graph
     prev = _v._GRAD_ENABLED
     _v._GRAD_ENABLED = create_graph
@@ -229,29 +229,19 @@ def _propagate(
             stamp = node._stamp
             if raw and kw is None and rules is not None:
                 # The common case spelled out (raw data, no keywords): no argument list
-                # for one or two inputs (their rules are never None). A gradient that
-                # already fits its input (a float for a float; an array of the input's
-                # shape and dtype) is summed right here, without a call to _send: that
-                # call was a tenth of a scalar backward. Anything else (broadcast
-                # gradients, anomaly mode, changed data) goes through _send.
+                # for one or two inputs (their rules are never None). A Python float
+                # gradient for a Python float input (the scalar level) is summed right
+                # here, without a call to _send: that call was a tenth of a scalar
+                # backward. Anything else (arrays, anomaly mode, changed data) goes
+                # through _send. The rule `passthrough` (a derivative of 1) is not called.
                 od = node._data
                 if y is _ONE:
                     xd = x._data
                     r = rules[0]
                     gi = g if r is passthrough else r(g, od, xd)  # type: ignore[misc]
-                    if fast and type(gi) is float and type(xd) is float and x._stamp <= stamp:
+                    if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
                         pg = x._g
                         x._g = gi if pg is _PENDING else pg + gi
-                    elif (
-                        fast
-                        and type(gi) is np.ndarray
-                        and type(xd) is np.ndarray
-                        and x._stamp <= stamp
-                        and gi.shape == xd.shape
-                        and gi.dtype == xd.dtype
-                    ):
-                        pg = x._g  # the slot, pg, the argument: 3 (see _accumulate)
-                        x._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)
                     else:
                         _send(node, x, gi, stamp, checking, 0)
                 elif y is not _MANY:
@@ -262,37 +252,17 @@ def _propagate(
                     if xv and x.requires_grad:
                         r = rules[0]
                         gi = g if r is passthrough else r(g, od, xd, yd)  # type: ignore[misc]
-                        if fast and type(gi) is float and type(xd) is float and x._stamp <= stamp:
+                        if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
                             pg = x._g
                             x._g = gi if pg is _PENDING else pg + gi
-                        elif (
-                            fast
-                            and type(gi) is np.ndarray
-                            and type(xd) is np.ndarray
-                            and x._stamp <= stamp
-                            and gi.shape == xd.shape
-                            and gi.dtype == xd.dtype
-                        ):
-                            pg = x._g  # the slot, pg, the argument: 3 (see _accumulate)
-                            x._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)
                         else:
                             _send(node, x, gi, stamp, checking, 0)
                     if yv and y.requires_grad:
                         r = rules[1]
                         gi = g if r is passthrough else r(g, od, xd, yd)  # type: ignore[misc]
-                        if fast and type(gi) is float and type(yd) is float and y._stamp <= stamp:
+                        if floats and type(gi) is float and type(yd) is float and y._stamp <= stamp:
                             pg = y._g
                             y._g = gi if pg is _PENDING else pg + gi
-                        elif (
-                            fast
-                            and type(gi) is np.ndarray
-                            and type(yd) is np.ndarray
-                            and y._stamp <= stamp
-                            and gi.shape == yd.shape
-                            and gi.dtype == yd.dtype
-                        ):
-                            pg = y._g  # the slot, pg, the argument: 3 (see _accumulate)
-                            y._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)
                         else:
                             _send(node, y, gi, stamp, checking, 1)
                 else:
