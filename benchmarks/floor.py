@@ -18,7 +18,6 @@ Run it alone with `python -m benchmarks --only floor`.
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 import numpy as np
@@ -26,7 +25,7 @@ import numpy as np
 from autograd import Value
 from autograd.graph import toposort
 from benchmarks.harness import Result, compare
-from benchmarks.scalar import EngineMLP, init_weights, moons
+from benchmarks.scalar import EngineMLP, gc_paused, init_weights, moons
 
 _new = object.__new__
 _clock = 0
@@ -147,17 +146,6 @@ class BareMLP(EngineMLP):
     node = Bare
 
 
-def _gc_paused(fn: Any) -> Any:
-    def run() -> None:
-        gc.disable()
-        try:
-            fn()
-        finally:
-            gc.enable()
-
-    return run
-
-
 def scalar_floor(rounds: int) -> list[Result]:
     """The scalar MLP step: this engine beside Bare, per node, GC on and paused."""
     xs, ys = moons()
@@ -168,7 +156,7 @@ def scalar_floor(rounds: int) -> list[Result]:
     nodes = len(toposort(total * (1.0 / len(xs))))
     del total
     results = []
-    for label, wrap in (("GC on", lambda f: f), ("GC paused", _gc_paused)):
+    for label, wrap in (("GC on", lambda f: f), ("GC paused", gc_paused)):
         r = compare(
             f"scalar MLP step vs the bare engine, {label}",
             wrap(lambda: engine.step(xs, ys)),

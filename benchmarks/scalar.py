@@ -150,8 +150,8 @@ def run(rounds: int = 7) -> list[Result]:
     # and is freed by reference counting either way).
     off = compare(
         "scalar MLP step, garbage collector paused",
-        _gc_paused(lambda: model.step(xs, ys)),
-        _gc_paused(lambda: plain_step(weights, xs, ys)),
+        gc_paused(lambda: model.step(xs, ys)),
+        gc_paused(lambda: plain_step(weights, xs, ys)),
         rounds=rounds,
         note="reference: the same, plain floats",
     )
@@ -161,7 +161,9 @@ def run(rounds: int = 7) -> list[Result]:
     return [r, off, chain_backward()]
 
 
-def _gc_paused(fn: Any) -> Any:
+def gc_paused(fn: Any) -> Any:
+    """fn wrapped so that the cyclic garbage collector is paused while it runs."""
+
     def run() -> None:
         gc.disable()
         try:
