@@ -25,7 +25,7 @@ import numpy as np
 from autograd import Value
 from autograd.graph import toposort
 from benchmarks.harness import Result, compare
-from benchmarks.scalar import EngineMLP, gc_paused, init_weights, moons
+from benchmarks.scalar import STEPS_PER_ROUND, EngineMLP, gc_paused, init_weights, moons
 
 _new = object.__new__
 _clock = 0
@@ -162,6 +162,7 @@ def scalar_floor(rounds: int) -> list[Result]:
             wrap(lambda: engine.step(xs, ys)),
             wrap(lambda: bare.step(xs, ys)),
             rounds=rounds,
+            repeat=STEPS_PER_ROUND,
         )
         e, b = r.engine_s / nodes * 1e6, r.reference_s / nodes * 1e6
         r.extra = {"nodes": nodes, "engine_us_per_node": e, "bare_us_per_node": b}

@@ -19,6 +19,11 @@ from benchmarks.harness import Result, compare
 
 SIZES = (2, 16, 16, 1)
 LR = 0.05
+# Steps timed together in each round. With the garbage collector on, one step
+# costs anything from 0.85x to 1.25x the average, depending on whether one of
+# the collector's full passes (about one every two or three steps) lands in it:
+# a round of one step would sample that cycle, not the cost a training loop pays.
+STEPS_PER_ROUND = 6
 
 
 def moons(n: int = 100, seed: int = 0) -> tuple[list[list[float]], list[float]]:
@@ -140,6 +145,7 @@ def run(rounds: int = 7) -> list[Result]:
         lambda: model.step(xs, ys),
         lambda: plain_step(weights, xs, ys),
         rounds=rounds,
+        repeat=STEPS_PER_ROUND,
         note="reference: same step in plain Python floats",
     )
     per_node = r.engine_s / nodes * 1e6
@@ -153,6 +159,7 @@ def run(rounds: int = 7) -> list[Result]:
         gc_paused(lambda: model.step(xs, ys)),
         gc_paused(lambda: plain_step(weights, xs, ys)),
         rounds=rounds,
+        repeat=STEPS_PER_ROUND,
         note="reference: the same, plain floats",
     )
     off_node = off.engine_s / nodes * 1e6
