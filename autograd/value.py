@@ -170,13 +170,19 @@ def primitive(
     check: Any = None,
     format_error: Callable[..., str] | None = None,
     saves: bool = False,
+    doc: str | None = None,
 ) -> Callable[[Callable[..., Any]], Primitive]:
-    """Decorator: turn a forward function on raw data into a registered primitive."""
+    """Decorator: turn a forward function on raw data into a registered primitive.
+
+    `doc` (the math) replaces the function's docstring: for a forward function that
+    is not written in Python (``operator.add``), whose docstring says nothing of it."""
 
     def wrap(fn: Callable[..., Any]) -> Primitive:
         if name in OPS:
             raise ValueError(f"primitive {name!r} is defined twice")
         op = Primitive(name, fn, check, format_error, saves=saves)
+        if doc is not None:
+            op.__doc__ = op.released.__doc__ = doc
         OPS[name] = op
         return op
 

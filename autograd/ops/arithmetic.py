@@ -7,6 +7,7 @@ rule here deals with broadcasting.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -18,30 +19,17 @@ from autograd.value import passthrough, primitive
 BINARY = Check(kind="binary")
 
 
-@primitive("add", BINARY)
-def add(a: Any, b: Any) -> Any:
-    """a + b.  d/da = 1, d/db = 1."""
-    return a + b
+# The forward of add, sub, mul and neg is Python's operator itself, a C function:
+# the scalar level calls it once per node, and a Python function that does the
+# same costs 0.03 us more per node (a tenth of a node's forward).
 
-
+add = primitive("add", BINARY, doc="a + b.  d/da = 1, d/db = 1.")(operator.add)
 add.defvjp(passthrough, passthrough)
 
-
-@primitive("sub", BINARY)
-def sub(a: Any, b: Any) -> Any:
-    """a - b.  d/da = 1, d/db = -1."""
-    return a - b
-
-
+sub = primitive("sub", BINARY, doc="a - b.  d/da = 1, d/db = -1.")(operator.sub)
 sub.defvjp(passthrough, lambda g, out, a, b: -g)
 
-
-@primitive("mul", BINARY)
-def mul(a: Any, b: Any) -> Any:
-    """a * b.  d/da = b, d/db = a."""
-    return a * b
-
-
+mul = primitive("mul", BINARY, doc="a * b.  d/da = b, d/db = a.")(operator.mul)
 mul.defvjp(lambda g, out, a, b: g * b, lambda g, out, a, b: g * a)
 
 
@@ -71,12 +59,7 @@ def identity(x: Any) -> Any:
 identity.defvjp(passthrough)
 
 
-@primitive("neg", Check())
-def neg(x: Any) -> Any:
-    """-x.  d/dx = -1."""
-    return -x
-
-
+neg = primitive("neg", Check(), doc="-x.  d/dx = -1.")(operator.neg)
 neg.defvjp(lambda g, out, x: -g)
 
 
