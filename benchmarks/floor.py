@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from autograd.graph import toposort
 from benchmarks.harness import Result, compare
 from benchmarks.scalar import STEPS_PER_ROUND, EngineMLP, gc_paused, init_weights, moons
 
@@ -150,11 +149,7 @@ def scalar_floor(rounds: int) -> list[Result]:
     """The scalar MLP step: this engine beside Bare, per node, GC on and paused."""
     xs, ys = moons()
     engine, bare = EngineMLP(init_weights()), BareMLP(init_weights())
-    total: Any = Value(0.0)
-    for x, y in zip(xs, ys):
-        total = total + (1 - y * engine.forward(x)).relu()
-    nodes = len(toposort(total * (1.0 / len(xs))))
-    del total
+    nodes = engine.graph_nodes(xs, ys)
     results = []
     for label, wrap in (("GC on", lambda f: f), ("GC paused", gc_paused)):
         r = compare(

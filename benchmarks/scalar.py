@@ -71,11 +71,19 @@ class EngineMLP:
             x = out
         return x[0]
 
-    def step(self, xs: list[list[float]], ys: list[float]) -> Any:
+    def loss(self, xs: list[list[float]], ys: list[float]) -> Any:
+        """Mean hinge loss over the points (the forward pass of a step)."""
         total: Any = self.node(0.0)
         for x, y in zip(xs, ys):
             total = total + (1 - y * self.forward(x)).relu()
-        loss = total * (1.0 / len(xs))
+        return total * (1.0 / len(xs))
+
+    def graph_nodes(self, xs: list[list[float]], ys: list[float]) -> int:
+        """How many nodes one step's graph has (the graph is dropped afterwards)."""
+        return len(toposort(self.loss(xs, ys)))
+
+    def step(self, xs: list[list[float]], ys: list[float]) -> Any:
+        loss = self.loss(xs, ys)
         for p in self.params:
             p.grad = None
         loss.backward()
@@ -133,12 +141,7 @@ def plain_step(weights: Any, xs: list[list[float]], ys: list[float]) -> float:
 def run(rounds: int = 7) -> list[Result]:
     xs, ys = moons()
     model = EngineMLP(init_weights())
-    # Count the nodes of one step's graph, then drop it before timing.
-    total: Any = Value(0.0)
-    for x, y in zip(xs, ys):
-        total = total + (1 - y * model.forward(x)).relu()
-    nodes = len(toposort(total * (1.0 / len(xs))))
-    del total
+    nodes = model.graph_nodes(xs, ys)
     weights = init_weights()
     r = compare(
         "scalar MLP 2-16-16-1 step, 100 points",
