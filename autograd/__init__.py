@@ -19,7 +19,7 @@ from autograd.graph import (
     no_grad,
 )
 from autograd.ops import *  # noqa: F403  (every primitive, as listed in ops.__all__)
-from autograd.value import OPS, Primitive, Value, passthrough, primitive
+from autograd.value import OPS, Primitive, Value, passthrough, primitive, times_x, times_y
 from autograd.viz import draw_dot, draw_graph  # graphviz is imported only when drawing
 
 __all__ = [
@@ -44,6 +44,8 @@ __all__ = [
     "no_grad",
     "passthrough",
     "primitive",
+    "times_x",
+    "times_y",
     "value_and_grad",
     "vjp",
 ]

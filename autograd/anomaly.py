@@ -50,8 +50,9 @@ def _bad(x: Any) -> str | None:
 
 
 # Where each node made in anomaly mode was created: id -> (stamp, 'file:line'). Kept
-# beside the nodes rather than in them, so that normal runs pay nothing per node; the
-# stamp tells a live node from an earlier one that had the same id.
+# beside the nodes rather than in them, so that normal runs pay nothing per node. Each
+# entry ticks the data clock (`new_epoch`), so the stamp tells a live node from an
+# earlier one that had the same id.
 _SITES: dict[int, tuple[int, str]] = {}
 
 
@@ -72,6 +73,7 @@ def _describe(node: Value) -> str:
 
 def _on_new_node(node: Value) -> None:
     _SITES[id(node)] = (node._stamp, _user_site())
+    _v.new_epoch()
     kind = _bad(node)
     if kind is not None:
         raise AnomalyError(f"detect_anomaly: the forward output of {_describe(node)} holds {kind}")

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import _fit
-from autograd.value import OPS, Value, inputs_of
+from autograd.value import OPS, Value, inputs_first, inputs_of
 from autograd.viz import _SYMBOLS, _short_kw, short_ids, summarize
 
 __all__ = ["BackwardExplanation", "BackwardStep", "InputStep", "explain_backward"]
@@ -183,7 +183,8 @@ def _expression(node: Value, names: list[str]) -> str:
 
 
 def _collect(root: Value, max_nodes: int) -> list[Value]:
-    """Every Value of the graph, newest first (a topological order), without recursion."""
+    """Every Value of the graph, each before its inputs (a topological order), without
+    recursion."""
     seen = {id(root): root}
     stack = [root]
     while stack:
@@ -199,7 +200,7 @@ def _collect(root: Value, max_nodes: int) -> list[Value]:
                         "that. Explain a smaller expression (one neuron, one layer), draw "
                         "this one with draw_graph, or pass a larger max_nodes="
                     )
-    return sorted(seen.values(), key=lambda v: v._stamp, reverse=True)
+    return inputs_first(list(seen.values()))[::-1]
 
 
 def explain_backward(root: Value, max_nodes: int = 40) -> BackwardExplanation:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from operator import attrgetter
 from sys import getrefcount
 from typing import Any
 
@@ -20,7 +19,7 @@ import numpy as np
 import autograd.value as _v
 from autograd import anomaly as _anomaly
 from autograd import ops as _ops  # attributes read at call time: ops import this module
-from autograd.value import _MANY, _ONE, Value, as_data, passthrough, shape_of
+from autograd.value import _MANY, _ONE, Value, as_data, passthrough, shape_of, times_x, times_y
 
 
 class no_grad(contextlib.ContextDecorator):
@@ -55,49 +54,57 @@ def toposort(root: Value) -> list[Value]:
 
 
 def _collect(root: Value) -> list[Value]:
-    """The nodes that need a gradient, newest first, each marked as pending.
+    """The nodes that need a gradient, each before the nodes it was computed from,
+    each marked as pending.
 
-    Collected with an explicit stack (no recursion), then sorted by creation
-    stamp, newest first: an input is always older than what is computed from
-    it, so this is a topological order. A node's `_g` slot is set to _PENDING
-    when it is found (the "seen" mark, cheaper than a set of ids); the backward
-    pass replaces it with the node's gradient.
+    A depth-first walk with an explicit stack (no recursion) lists each node after
+    its inputs (post-order); reversed, that is the order backward needs. The marks
+    live in the `_g` slot (cheaper than a set of ids): None for a node not reached
+    yet, _OPEN while its inputs are being walked, then _PENDING, which the backward
+    pass replaces with the node's gradient. A node is pushed on the stack once more
+    when it is opened, so that it is popped again, and listed, after its inputs.
     """
-    root._g = _PENDING
-    nodes = [root]
+    order: list[Value] = []
     stack = [root]
-    while stack:
-        node = stack.pop()
-        x, y = node._x, node._y
-        # The three layouts of inputs spelled out: no tuple is built per node.
-        if y is _ONE:
-            if x is not None and x.requires_grad and x._g is None:  # one input is a Value
-                x._g = _PENDING
-                nodes.append(x)
+    try:
+        while stack:
+            node = stack.pop()
+            mark = node._g
+            if mark is not None:
+                if mark is _OPEN:  # popped the second time: all its inputs are listed
+                    node._g = _PENDING
+                    order.append(node)
+                continue  # already listed (reached by two paths)
+            node._g = _OPEN
+            stack.append(node)
+            x, y = node._x, node._y
+            # The three layouts of inputs spelled out: no tuple is built per node. The
+            # last input is pushed first, so inputs are walked in argument order.
+            if y is _ONE:
+                if x is not None and x.requires_grad and x._g is None:  # one input is a Value
+                    stack.append(x)
+                continue
+            if y is _MANY:
+                for p in reversed(x):
+                    if isinstance(p, Value) and p.requires_grad and p._g is None:
+                        stack.append(p)
+                continue
+            if isinstance(y, Value) and y.requires_grad and y._g is None:
+                stack.append(y)
+            if isinstance(x, Value) and x.requires_grad and x._g is None:
                 stack.append(x)
-            continue
-        if y is _MANY:
-            for p in x:
-                if isinstance(p, Value) and p.requires_grad and p._g is None:
-                    p._g = _PENDING
-                    nodes.append(p)
-                    stack.append(p)
-            continue
-        if isinstance(x, Value) and x.requires_grad and x._g is None:
-            x._g = _PENDING
-            nodes.append(x)
-            stack.append(x)
-        if isinstance(y, Value) and y.requires_grad and y._g is None:
-            y._g = _PENDING
-            nodes.append(y)
-            stack.append(y)
-    nodes.sort(key=_stamp, reverse=True)
-    return nodes
+    except BaseException:  # an interrupt: leave no mark behind (marked nodes are in these)
+        for node in order + stack:
+            node._g = None
+        raise
+    order.reverse()
+    return order
 
 
-# Marks a node found by _collect that has not received a gradient yet.
+# Marks of _collect: a node whose inputs are being walked, and a node listed that has
+# not received a gradient yet.
+_OPEN: Any = object()
 _PENDING: Any = object()
-_stamp = attrgetter("_stamp")
 
 
 def _fit(g: Any, target: Value) -> Any:
@@ -233,7 +240,9 @@ def _propagate(
                 # gradient for a Python float input (the scalar level) is summed right
                 # here, without a call to _send: that call was a tenth of a scalar
                 # backward. Anything else (arrays, anomaly mode, changed data) goes
-                # through _send. The rule `passthrough` (a derivative of 1) is not called.
+                # through _send. The rule `passthrough` (a derivative of 1) is not called,
+                # nor are a product's `times_y` and `times_x`: their g * y and g * x are
+                # computed here.
                 od = node._data
                 if y is _ONE:
                     xd = x._data
@@ -251,7 +260,10 @@ def _propagate(
                     yd = y._data if yv else y
                     if xv and x.requires_grad:
                         r = rules[0]
-                        gi = g if r is passthrough else r(g, od, xd, yd)  # type: ignore[misc]
+                        if r is passthrough:
+                            gi = g
+                        else:
+                            gi = g * yd if r is times_y else r(g, od, xd, yd)  # type: ignore[misc]
                         if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
                             pg = x._g
                             x._g = gi if pg is _PENDING else pg + gi
@@ -259,7 +271,10 @@ def _propagate(
                             _send(node, x, gi, stamp, checking, 0)
                     if yv and y.requires_grad:
                         r = rules[1]
-                        gi = g if r is passthrough else r(g, od, xd, yd)  # type: ignore[misc]
+                        if r is passthrough:
+                            gi = g
+                        else:
+                            gi = g * xd if r is times_x else r(g, od, xd, yd)  # type: ignore[misc]
                         if floats and type(gi) is float and type(yd) is float and y._stamp <= stamp:
                             pg = y._g
                             y._g = gi if pg is _PENDING else pg + gi

@@ -2,7 +2,7 @@
 
 A module remembers its last call that built a graph as a `CallRecord`
 (``module._last_call``, left by ``nn.Module.__call__`` through `record_call`): the id,
-creation stamp and shape of its input and output Values, not the Values, so no graph is
+stamp and shape of its input and output Values, not the Values, so no graph is
 kept alive by it. The nodes a call produced are those reachable backwards from its
 output, stopping at its inputs. The engine never imports `nn`: a model is anything with
 ``named_modules()`` and ``named_parameters()``.
@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd.value import Value, inputs_of
+from autograd.value import Value, inputs_of, new_epoch
 
-# A reference to a Value that does not keep it alive: (id, creation stamp, shape). The
-# stamp is unique to one object's lifetime (the engine's clock never repeats), so a later
-# Value that reuses the id is never taken for this one.
+# A reference to a Value that does not keep it alive: (id, stamp, shape). Recording a
+# call ticks the data clock (`new_epoch`), so every Value made afterwards has a larger
+# stamp: a later Value that reuses the id of a recorded one is never taken for it.
 Ref = tuple[int, int, tuple[int, ...]]
 
 
@@ -87,6 +87,7 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
     rec = _new_record(CallRecord)  # no __init__ call: this is on every step's path
     rec.inputs = ins
     rec.outputs = outs
+    new_epoch()
     return rec
 
 

@@ -20,7 +20,7 @@ garbage collector.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -30,10 +30,13 @@ Rule = Callable[..., Any]
 
 # Whether operations are recorded; `graph.no_grad` switches it.
 _GRAD_ENABLED = True
-# Ticks at every node creation and every `.data` assignment. A node's `_stamp`
-# is the tick of its creation or last assignment, so inputs always have smaller
-# stamps than the nodes computed from them: sorting by stamp is a topological
-# order, and an input with a larger stamp had its data changed afterwards.
+# The data clock: it ticks at every `.data` assignment (and where `new_epoch` is
+# called), not at node creation. A node's `_stamp` is the clock's reading when it was
+# created or its data last assigned, so an input never has a larger stamp than a node
+# computed from it, unless its data changed after that node was computed: backward
+# checks exactly that. Nodes made in one epoch share its int object: a node has no
+# int of its own (it was a fifth of a scalar node's memory, and garbage-collector
+# work), and the backward order comes from a depth-first walk, not from stamps.
 _CLOCK = 0
 # Set by `anomaly.detect_anomaly`: a callable run on each new node (or None).
 _ANOMALY_HOOK: Callable[[Value], None] | None = None
@@ -165,6 +168,19 @@ def passthrough(g: Any, out: Any, *inputs: Any, **kw: Any) -> Any:
     return g
 
 
+def times_y(g: Any, out: Any, x: Any, y: Any) -> Any:
+    """The gradient rule of x in the product x * y: g * y.
+
+    Like `passthrough`, an ordinary rule that the backward loop recognises: it
+    computes g * y there without the call (a product is half of a scalar network)."""
+    return g * y
+
+
+def times_x(g: Any, out: Any, x: Any, y: Any) -> Any:
+    """The gradient rule of y in the product x * y: g * x (recognised, as `times_y`)."""
+    return g * x
+
+
 def primitive(
     name: str,
     check: Any = None,
@@ -215,11 +231,37 @@ def inputs_of(node: Value) -> tuple[Any, ...]:
     return node._x if y is _MANY else (node._x, y)
 
 
+def inputs_first(values: Iterable[Value]) -> list[Value]:
+    """`values`, each after those of its inputs (direct or not) that are among them.
+
+    A depth-first walk from each value in turn, inputs in argument order, listing a
+    node when all its inputs are listed (post-order); the reading order of pictures and
+    explanations. The walk passes through Values that are not among `values` too."""
+    wanted = {id(v) for v in values}
+    seen: set[int] = set()
+    order: list[Value] = []
+    for start in values:
+        stack: list[tuple[Value, bool]] = [(start, False)]
+        while stack:
+            node, opened = stack.pop()
+            if opened:
+                if id(node) in wanted:
+                    order.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            for p in reversed(inputs_of(node)):
+                if isinstance(p, Value) and id(p) not in seen:
+                    stack.append((p, False))
+    return order
+
+
 def _record(out: Data, x: Any, y: Any, op: Primitive | None, kw: dict[str, Any] | None) -> Value:
     """A new node computed by `op` from inputs `x`, `y`; with op None, a constant
-    (no input needs a gradient, or recording is off)."""
-    global _CLOCK
-    _CLOCK += 1
+    (no input needs a gradient, or recording is off). Value's operators make their
+    nodes themselves, field for field as here (see `_operator`)."""
     node = _new_value(Value)
     node._data = out
     node.grad = None
@@ -234,6 +276,14 @@ def _record(out: Data, x: Any, y: Any, op: Primitive | None, kw: dict[str, Any] 
     if _ANOMALY_HOOK is not None and op is not None:
         _ANOMALY_HOOK(node)
     return node
+
+
+def new_epoch() -> None:
+    """Tick the data clock. Nodes made from now on get a larger stamp than every node
+    alive, so a node recorded by (id, stamp) just before is never mistaken for a later
+    Value that reuses its id (the module-call records and anomaly mode rely on this)."""
+    global _CLOCK
+    _CLOCK += 1
 
 
 def _constant(out: Data) -> Value:
@@ -318,8 +368,9 @@ def _operator(name: str, reflected: bool = False) -> Callable[[Value, Any], Valu
     """The method behind a binary operator of Value (``__add__``, ``__radd__``, ...).
 
     It is `apply2` with the first operand known to be a Value, written out rather
-    than calling apply2: operators build most of a scalar graph, and the call saved
-    is a sixth of the cost of each node they record.
+    than calling apply2, and so is the new node (`_record`'s body, field for field):
+    operators build most of a scalar graph, and each of the two calls saved is a
+    sixth of the cost of the node.
     """
     cell = _OPERATOR_OPS.setdefault(name, [])
 
@@ -333,9 +384,24 @@ def _operator(name: str, reflected: bool = False) -> Callable[[Value, Any], Valu
             datas = (od, self._data) if reflected else (self._data, od)
             raise ValueError(_format_error(op, datas, {}, exc)) from None
         if _GRAD_ENABLED and (self.requires_grad or (vo and other.requires_grad)):
+            node = _new_value(Value)
+            node._data = out
+            node.grad = None
+            node.requires_grad = True
+            node.name = None
             if reflected:
-                return _record(out, other, self, op, None)
-            return _record(out, self, other, op, None)
+                node._x = other
+                node._y = self
+            else:
+                node._x = self
+                node._y = other
+            node._op = op
+            node._kw = None
+            node._stamp = _CLOCK
+            node._g = None
+            if _ANOMALY_HOOK is not None:
+                _ANOMALY_HOOK(node)
+            return node
         return _constant(out)
 
     dunder = _DUNDER.get(name, name)
@@ -393,8 +459,6 @@ class Value:
         self._y = _ONE
         self._op = None
         self._kw = None
-        global _CLOCK
-        _CLOCK += 1
         self._stamp = _CLOCK
         self._g = None  # gradient in flight during a backward pass
 

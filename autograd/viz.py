@@ -29,7 +29,7 @@ from autograd.modulecalls import (
     module_boxes,
     param_count,
 )
-from autograd.value import Value, inputs_of
+from autograd.value import Value, inputs_first, inputs_of
 
 if TYPE_CHECKING:
     import graphviz
@@ -171,10 +171,9 @@ def _stacked(fields: list[str]) -> str:
 
 
 def short_ids(nodes: Iterable[Value]) -> dict[int, str]:
-    """Names `v1, v2, ...` for nodes, numbered in creation order (inputs before outputs),
+    """Names `v1, v2, ...` for nodes, numbered inputs before outputs (`inputs_first`),
     so a picture and `explain_backward` of the same graph name unnamed nodes alike."""
-    ordered = sorted(nodes, key=lambda v: v._stamp)
-    return {id(v): f"v{i}" for i, v in enumerate(ordered, start=1)}
+    return {id(v): f"v{i}" for i, v in enumerate(inputs_first(list(nodes)), start=1)}
 
 
 # --- the picture -------------------------------------------------------------------------
@@ -245,7 +244,7 @@ def draw_graph(
     """Draw the graph that computed `root` as a `graphviz.Digraph`.
 
     - Each Value is a record: its name (``.name``, the dotted parameter name when `model`
-      is given, else a short id ``v1, v2, ...`` in creation order), then ``data`` and
+      is given, else a short id ``v1, v2, ...`` numbered inputs before outputs), then ``data`` and
       ``grad`` for a scalar (``a | data 2.0000 | grad -0.0296``), or shape, dtype, data
       mean/std and grad norm for a tensor. Constant Values (requires_grad=False) are grey;
       raw numbers and arrays given to an op are drawn small. Hover a node in an SVG for
@@ -290,9 +289,13 @@ def draw_graph(
     param_names: dict[int, str] = {}
     if model is not None:
         param_names = {id(p): n for n, p in model.named_parameters()}
-    values = sorted(walk.values.values(), key=lambda v: v._stamp)
+    # One reading order (inputs before outputs) for the Values drawn and the boxes.
+    outputs = [o for b in walk.boxes.values() for o in b.outputs]
+    ordered = inputs_first([*walk.values.values(), *outputs])
+    place = {id(v): i for i, v in enumerate(ordered)}
+    values = [v for v in ordered if id(v) in walk.values]
     ids = short_ids(values)  # also the graphviz node ids: the DOT source is reproducible
-    drawn_boxes = sorted(walk.boxes.values(), key=lambda b: min(o._stamp for o in b.outputs))
+    drawn_boxes = sorted(walk.boxes.values(), key=lambda b: min(place[id(o)] for o in b.outputs))
     box_ids = {id(b): f"m{i}" for i, b in enumerate(drawn_boxes, start=1)}
     any_grad = show_grad and any(v.grad is not None for v in values)
     style = _Style(rankdir, show_data, any_grad, color_by_grad, values)

@@ -1,7 +1,7 @@
 """What CPython itself allows: a bare reverse-mode engine beside this one.
 
 `Bare` is the least a graph-recording engine can be in Python: a node with
-seven slots, the gradient rules of four operations written inline in its
+six slots, the gradient rules of four operations written inline in its
 backward loop (no ops table, no calls), no checks (no stale data, no
 anomaly mode, no requires_grad), no names, nothing for pictures. It still does
 what makes it an engine: one node per operation, a topological order found at
@@ -27,7 +27,6 @@ from benchmarks.harness import Result, compare
 from benchmarks.scalar import STEPS_PER_ROUND, EngineMLP, gc_paused, init_weights, moons
 
 _new = object.__new__
-_clock = 0
 
 # Operation codes of Bare nodes; their rules are written inline in `backward`.
 _LEAF, _ADD, _MUL, _RSUB, _RELU = range(5)
@@ -36,30 +35,24 @@ _LEAF, _ADD, _MUL, _RSUB, _RELU = range(5)
 class Bare:
     """A featureless graph node: data, grad and the inputs of one operation."""
 
-    __slots__ = ("_g", "_op", "_stamp", "_x", "_y", "data", "grad")
+    __slots__ = ("_g", "_op", "_x", "_y", "data", "grad")
 
     def __init__(self, data: Any) -> None:
-        global _clock
-        _clock += 1
         self.data = data
         self.grad: Any = None
         self._x: Any = None
         self._y: Any = None
         self._op = _LEAF
-        self._stamp = _clock
         self._g: Any = None
 
     @staticmethod
     def _node(data: Any, op: int, x: Any, y: Any) -> Bare:
-        global _clock
-        _clock += 1
         n = _new(Bare)
         n.data = data
         n.grad = None
         n._x = x
         n._y = y
         n._op = op
-        n._stamp = _clock
         n._g = None
         return n
 
@@ -85,21 +78,27 @@ class Bare:
     def backward(self) -> None:
         d = self.data
         if type(d) is float:
-            self._g = 1.0
+            seed: Any = 1.0
         else:
-            self._g = d.copy()
-            self._g.fill(1)
-        nodes = [self]
+            seed = d.copy()
+            seed.fill(1)
+        nodes = []
         stack = [self]
-        while stack:  # every node once (marked pending in _g), then newest first
+        while stack:  # depth-first, each node listed after its inputs (post-order)
             n = stack.pop()
-            for p in (n._x, n._y):
+            mark = n._g
+            if mark is not None:
+                if mark is _OPEN:
+                    n._g = _PENDING
+                    nodes.append(n)
+                continue
+            n._g = _OPEN
+            stack.append(n)
+            for p in (n._y, n._x):
                 if type(p) is Bare and p._g is None:
-                    p._g = _PENDING
-                    nodes.append(p)
                     stack.append(p)
-        nodes.sort(key=_stamp, reverse=True)
-        for n in nodes:
+        self._g = seed
+        for n in reversed(nodes):
             g = n._g
             n._g = None
             if g is _PENDING:  # nothing reached it
@@ -132,11 +131,8 @@ class Bare:
                 y._g = gy if pg is _PENDING else pg + gy
 
 
+_OPEN: Any = object()
 _PENDING: Any = object()
-
-
-def _stamp(n: Bare) -> int:
-    return n._stamp
 
 
 class BareMLP(EngineMLP):

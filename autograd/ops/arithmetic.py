@@ -14,7 +14,7 @@ import numpy as np
 
 from autograd.ops.base import Check, ndim_of, safe_float_div, shape_of
 from autograd.ops.shape import expand_dims, squeeze, transpose
-from autograd.value import passthrough, primitive
+from autograd.value import passthrough, primitive, times_x, times_y
 
 BINARY = Check(kind="binary")
 
@@ -29,8 +29,8 @@ add.defvjp(passthrough, passthrough)
 sub = primitive("sub", BINARY, doc="a - b.  d/da = 1, d/db = -1.")(operator.sub)
 sub.defvjp(passthrough, lambda g, out, a, b: -g)
 
-mul = primitive("mul", BINARY, doc="a * b.  d/da = b, d/db = a.")(operator.mul)
-mul.defvjp(lambda g, out, a, b: g * b, lambda g, out, a, b: g * a)
+mul = primitive("mul", BINARY, doc="x * y.  d/dx = y, d/dy = x.")(operator.mul)
+mul.defvjp(times_y, times_x)
 
 
 @primitive("div", Check(kind="binary", domains=((-3.0, 3.0), (0.5, 3.0))))

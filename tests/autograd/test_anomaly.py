@@ -38,6 +38,18 @@ def test_without_anomaly_mode_nothing_is_recorded():
     assert "test_anomaly.py" in (creation_site(z) or "")
 
 
+def test_a_later_node_that_reuses_the_id_of_a_recorded_one_has_no_site():
+    x = Value(np.array([1.0]))
+    with ag.detect_anomaly():
+        z = x.exp()
+    zid = id(z)
+    del z
+    later = [x.exp() for _ in range(20)]
+    reused = [v for v in later if id(v) == zid]
+    assert reused  # CPython hands the freed memory to a later node
+    assert creation_site(reused[0]) is None
+
+
 def test_where_trap_safe_pattern_gives_finite_gradient():
     x = Value(np.array([0.0, -1.0, 4.0]))
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -201,3 +201,77 @@ def test_a_passthrough_rule_hands_the_gradient_on_at_every_level():
     gx.sum().backward()
     assert np.array_equal(x.grad, [2.0, 2.0])
     assert ag.passthrough(7.0, None, 1.0, 2.0) == 7.0
+
+
+def test_product_rules_give_what_calling_them_gives_at_every_level():
+    # times_y and times_x are computed inline by the backward loop; any primitive may use
+    # them, and a recording backward calls them on Values (second order).
+    scale = ag.Primitive("scale_for_test", lambda x, y: x * y)  # not registered in OPS
+    scale.defvjp(ag.times_y, ag.times_x)
+    a, b = Value(3.0), Value(-2.0)
+    scale(a, b).backward()
+    assert (a.grad, b.grad) == (-2.0, 3.0)
+    x = Value(np.array([1.0, 2.0], dtype=np.float32))
+    y = scale(x, x * x).sum()  # x^3
+    (gx,) = ag.gradients(y, [x], create_graph=True)  # 3x^2, a Value
+    assert np.array_equal(gx.data, [3.0, 12.0]) and gx.dtype == np.float32
+    gx.sum().backward()
+    assert np.array_equal(x.grad, [6.0, 12.0])  # 6x
+    assert ag.times_y(2.0, None, 3.0, 5.0) == 10.0 and ag.times_x(2.0, None, 3.0, 5.0) == 6.0
+
+
+def test_data_assigned_before_a_node_is_used_but_after_one_is_refused_there():
+    w, x = Value(2.0), Value(3.0)
+    old = w * x
+    w.data = 5.0  # after `old` was computed from w, before `new`
+    new = w * x
+    new.backward()
+    assert (w.grad, x.grad) == (3.0, 5.0)
+    with pytest.raises(RuntimeError, match=r"'mul' node .*\.data assigned"):
+        old.backward()
+    h = w * x  # an inner node's data assigned before it is used: the graph above it is fine
+    h.data = 1.0
+    (h * 4.0).backward()
+    assert h.grad == 4.0
+
+
+def test_the_backward_order_puts_every_node_before_its_inputs():
+    rng = np.random.default_rng(0)
+    nodes = [Value(float(v)) for v in rng.normal(size=4)]
+    for _ in range(60):  # a random graph with shared subexpressions
+        i, j = rng.integers(0, len(nodes), 2)
+        nodes.append(nodes[i] * nodes[j] if rng.random() < 0.5 else nodes[i] + nodes[j])
+    root = nodes[-1]
+    for v in nodes[-10:-1]:
+        root = root + v
+    order = ag.graph.toposort(root)
+    place = {id(v): k for k, v in enumerate(order)}
+    assert len(place) == len(order) and order[0] is root
+    for v in order:
+        for p in v.parents:
+            assert place[id(p)] > place[id(v)]
+
+
+class _Interrupting(Value):
+    """A leaf whose requires_grad flag raises when backward looks at it."""
+
+    __slots__ = ()
+
+    @property  # type: ignore[override]
+    def requires_grad(self) -> bool:
+        raise KeyboardInterrupt
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        pass
+
+
+def test_an_interrupted_backward_leaves_no_mark_on_the_graph():
+    a = Value(2.0)
+    mid = a * 3.0
+    y = (mid * _Interrupting(1.0)) + a
+    with pytest.raises(KeyboardInterrupt):
+        y.backward(retain_graph=True)
+    assert all(v._g is None for v in (y, mid, a))
+    (mid * 2.0).backward()  # the graph is still usable
+    assert a.grad == 6.0

@@ -164,6 +164,32 @@ def test_node_ids_are_reproducible() -> None:
     assert first == second
 
 
+def test_unnamed_nodes_are_numbered_inputs_before_outputs() -> None:
+    c = Value(3.0)  # made first, used last
+    b, a = Value(2.0), Value(1.0)
+    out = (a * b + a.exp()) * c
+    nodes, edges = nodes_and_edges(ag.draw_graph(out))
+    number = {k: int(k[1:]) for k in nodes if re.fullmatch(r"v\d+", k)}
+    assert sorted(number.values()) == list(range(1, 8))  # a, b, a*b, exp, +, c, out
+    ops = {k for k in nodes if k.endswith("_op")}
+    into = {(t, h) for t, h in edges if t in number and h in ops}
+    for op in ops:
+        (result,) = (h for t, h in edges if t == op)
+        assert all(number[t] < number[result] for t, h in into if h == op)
+
+
+def test_a_later_value_that_reuses_the_id_of_a_call_output_is_not_taken_for_it() -> None:
+    lin = nn.Linear(2, 2)
+    out = lin(Value(np.ones((1, 2))))
+    oid = id(out)
+    del out  # the call's graph is freed; its record stays on the module
+    later = [Value(1.0) for _ in range(50)]
+    reused = [v for v in later if id(v) == oid]
+    assert reused  # CPython hands the freed memory to a later Value
+    with pytest.raises(ValueError, match="found no module call"):
+        ag.draw_graph(reused[0], collapse="modules", model=lin)
+
+
 # --- big graphs ---------------------------------------------------------------------------
 
 
