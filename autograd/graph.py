@@ -63,6 +63,8 @@ def _collect(root: Value) -> list[Value]:
     yet, _OPEN while its inputs are being walked, then _PENDING, which the backward
     pass replaces with the node's gradient. A node is pushed on the stack once more
     when it is opened, so that it is popped again, and listed, after its inputs.
+    A leaf has no inputs: it is listed as soon as it is found, never pushed (in a
+    small graph most nodes are leaves).
     """
     order: list[Value] = []
     stack = [root]
@@ -82,17 +84,33 @@ def _collect(root: Value) -> list[Value]:
             # last input is pushed first, so inputs are walked in argument order.
             if y is _ONE:
                 if x is not None and x.requires_grad and x._g is None:  # one input is a Value
-                    stack.append(x)
+                    if x._op is None:
+                        x._g = _PENDING
+                        order.append(x)
+                    else:
+                        stack.append(x)
                 continue
             if y is _MANY:
                 for p in reversed(x):
                     if isinstance(p, Value) and p.requires_grad and p._g is None:
-                        stack.append(p)
+                        if p._op is None:
+                            p._g = _PENDING
+                            order.append(p)
+                        else:
+                            stack.append(p)
                 continue
             if isinstance(y, Value) and y.requires_grad and y._g is None:
-                stack.append(y)
+                if y._op is None:
+                    y._g = _PENDING
+                    order.append(y)
+                else:
+                    stack.append(y)
             if isinstance(x, Value) and x.requires_grad and x._g is None:
-                stack.append(x)
+                if x._op is None:
+                    x._g = _PENDING
+                    order.append(x)
+                else:
+                    stack.append(x)
     except BaseException:  # an interrupt: leave no mark behind (marked nodes are in these)
         for node in order + stack:
             node._g = None
@@ -142,12 +160,21 @@ def _released_error(node: Value) -> GraphReleasedError:
     )
 
 
+# The seed of each one-element output shape and dtype, made once (read-only: the
+# engine never writes into a gradient it was handed, and a leaf that receives the
+# seed itself gets a copy, as it does any array held elsewhere).
+_ONES: dict[tuple[tuple[int, ...], np.dtype[Any]], np.ndarray] = {}
+
+
 def _seed(root: Value, grad: Any, who: str) -> Any:
     """The gradient that starts backward: 1 for a scalar, else the one given."""
     d = root._data
     if grad is None:
         if type(d) is float:
             return 1.0
+        one = _ONES.get((d.shape, d.dtype))
+        if one is not None:
+            return one
         if d.size != 1:
             raise ValueError(
                 f"{who}: output has shape {d.shape}; backward without a gradient works "
@@ -158,6 +185,8 @@ def _seed(root: Value, grad: Any, who: str) -> Any:
             return d.dtype.type(1)  # a numpy scalar output (a mean, a sum): a scalar seed
         one = d.copy()  # a one-element array of d's shape and dtype (faster than np.ones)
         one.fill(1)
+        one.flags.writeable = False
+        _ONES[d.shape, d.dtype] = one
         return one
     if isinstance(grad, Value):
         gshape = grad.shape
@@ -336,8 +365,8 @@ def _send(node: Value, p: Value, gi: Any, stamp: int, checking: bool, i: int) ->
     if type(pd) is float:
         if type(gi) is not float:
             gi = _fit(gi, p)
-    elif type(gi) is not np.ndarray or gi.shape != pd.shape or gi.dtype != pd.dtype:
-        gi = _fit(gi, p)
+    elif type(gi) is not np.ndarray or gi.shape != pd.shape or gi.dtype is not pd.dtype:
+        gi = _fit(gi, p)  # (equal dtypes are mostly one object; _fit compares them fully)
     pg = p._g
     # Held by the slot, `pg` and the argument: no one else sees it.
     p._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)

@@ -96,7 +96,11 @@ class Bare:
             stack.append(n)
             for p in (n._y, n._x):
                 if type(p) is Bare and p._g is None:
-                    stack.append(p)
+                    if p._op == _LEAF:  # no inputs: listed at once
+                        p._g = _PENDING
+                        nodes.append(p)
+                    else:
+                        stack.append(p)
         self._g = seed
         for n in reversed(nodes):
             g = n._g

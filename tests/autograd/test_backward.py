@@ -275,3 +275,19 @@ def test_an_interrupted_backward_leaves_no_mark_on_the_graph():
     assert all(v._g is None for v in (y, mid, a))
     (mid * 2.0).backward()  # the graph is still usable
     assert a.grad == 6.0
+
+
+def test_the_seed_of_a_one_element_output_reaches_leaves_as_their_own_array():
+    # The seed of a one-element output is made once per shape and dtype (read-only);
+    # a leaf it reaches unchanged still gets a writable array of its own.
+    x = Value(np.array([2.0], dtype=np.float32))
+    (x + 0.0).backward()  # add's rule hands the seed itself on to x
+    z = Value(np.array([7.0], dtype=np.float32))
+    z.backward()  # z is the output and a leaf: its .grad is the seed, copied
+    for leaf in (x, z):
+        assert leaf.grad.flags.writeable and leaf.grad.dtype == np.float32
+        leaf.grad[0] = 5.0  # changing one leaf's gradient in place touches nothing else
+    assert x.grad[0] == 5.0 and z.grad[0] == 5.0
+    w = Value(np.array([1.0], dtype=np.float32))
+    (w * 3.0).backward()
+    assert w.grad[0] == 3.0  # the shared seed is still 1
