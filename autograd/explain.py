@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import _fit
-from autograd.value import OPS, Value, inputs_first, inputs_of
+from autograd.value import OPS, Value, inputs_first, inputs_of, keywords_of
 from autograd.viz import _SYMBOLS, _short_kw, short_ids, summarize
 
 __all__ = ["BackwardExplanation", "BackwardStep", "InputStep", "explain_backward"]
@@ -174,11 +174,11 @@ def _d(top: str, bottom: str) -> str:
 def _expression(node: Value, names: list[str]) -> str:
     op = node.op
     sym = _SYMBOLS.get(op)
-    if sym is not None and len(names) == 2 and not node._kw:
+    if sym is not None and len(names) == 2 and not keywords_of(node):
         return f"{names[0]} {sym} {names[1]}"
     if op == "neg" and len(names) == 1:
         return f"-{names[0]}"
-    kw = _short_kw(node._kw, limit=40)
+    kw = _short_kw(keywords_of(node), limit=40)
     return f"{op}({', '.join(names + ([kw] if kw else []))})"
 
 
@@ -266,7 +266,7 @@ def _input_gradients(node: Value, ins: tuple[Any, ...], g: Any) -> list[tuple[An
         op = OPS[op.name]
     args = [p.data if isinstance(p, Value) else p for p in ins]
     out = node.data
-    kw = node._kw or {}
+    kw = keywords_of(node) or {}
     scalar = type(g) is float and all(type(a) is float for a in args)
     every = op.vjp_all(g, out, *args, **kw) if op.vjps is None else None  # type: ignore[misc]
     result: list[tuple[Any, Any]] = []

@@ -19,7 +19,17 @@ import numpy as np
 import autograd.value as _v
 from autograd import anomaly as _anomaly
 from autograd import ops as _ops  # attributes read at call time: ops import this module
-from autograd.value import _MANY, _ONE, Value, as_data, passthrough, shape_of, times_x, times_y
+from autograd.value import (
+    _KW,
+    _MANY,
+    _ONE,
+    Value,
+    as_data,
+    passthrough,
+    shape_of,
+    times_x,
+    times_y,
+)
 
 
 class no_grad(contextlib.ContextDecorator):
@@ -80,8 +90,8 @@ def _collect(root: Value) -> list[Value]:
             node._g = _OPEN
             stack.append(node)
             x, y = node._x, node._y
-            # The three layouts of inputs spelled out: no tuple is built per node. The
-            # last input is pushed first, so inputs are walked in argument order.
+            # The layouts of inputs (see value.inputs_of) spelled out: no tuple is built
+            # per node. The last input is pushed first: inputs are walked in order.
             if y is _ONE:
                 if x is not None and x.requires_grad and x._g is None:  # one input is a Value
                     if x._op is None:
@@ -90,8 +100,8 @@ def _collect(root: Value) -> list[Value]:
                     else:
                         stack.append(x)
                 continue
-            if y is _MANY:
-                for p in reversed(x):
+            if y is _MANY or y is _KW:
+                for p in reversed(x if y is _MANY else x[0]):
                     if isinstance(p, Value) and p.requires_grad and p._g is None:
                         if p._op is None:
                             p._g = _PENDING
@@ -261,9 +271,8 @@ def _propagate(
                 found[id(node)] = g
             rules = op.vjps
             x, y = node._x, node._y
-            kw = node._kw
             stamp = node._stamp
-            if raw and kw is None and rules is not None:
+            if raw and y is not _KW and rules is not None:
                 # The common case spelled out (raw data, no keywords): no argument list
                 # for one or two inputs (their rules are never None). A Python float
                 # gradient for a Python float input (the scalar level) is summed right
@@ -321,7 +330,11 @@ def _propagate(
                 continue
             if rules is None and op.vjp_all is None:
                 raise _released_error(node)
-            parents = x if y is _MANY else (x,) if y is _ONE else (x, y)
+            kw = _NO_KW
+            if y is _KW:
+                parents, kw = x
+            else:
+                parents = x if y is _MANY else (x,) if y is _ONE else (x, y)
             args: Sequence[Any]
             if create_graph:
                 args = parents
@@ -332,14 +345,14 @@ def _propagate(
                     args.append(p._data if isinstance(p, Value) else p)
                 out = node._data
             if rules is None:
-                all_grads = op.vjp_all(g, out, *args, **(kw or _NO_KW))  # type: ignore[misc]
+                all_grads = op.vjp_all(g, out, *args, **kw)  # type: ignore[misc]
             for i, p in enumerate(parents):
                 if not (isinstance(p, Value) and p.requires_grad):
                     continue
                 if rules is None:
                     gi = all_grads[i]
                 else:
-                    gi = rules[i](g, out, *args, **(kw or _NO_KW))  # type: ignore[misc]
+                    gi = rules[i](g, out, *args, **kw)  # type: ignore[misc]
                 _send(node, p, gi, stamp, checking, i)
             if not retain_graph:
                 node._op = op.released

@@ -6,7 +6,8 @@ operation is a `Primitive`: a forward function on raw data plus one gradient
 rule per input, registered once in the table `OPS`. Calling a primitive on
 raw data returns raw data; calling it on Values computes the forward on their
 data and, when gradients are wanted, returns a new node that remembers its
-inputs (`_x`, `_y`), its primitive (`_op`) and its keyword arguments (`_kw`).
+inputs and keyword arguments (`_x`, `_y`, see `inputs_of`) and its primitive
+(`_op`).
 
 Gradient rules receive `(g, out, *inputs, **kw)`: the gradient arriving from
 above, the output and the inputs. A plain backward passes raw data; a backward
@@ -216,11 +217,14 @@ def _format_error(op: Primitive, datas: Sequence[Any], kw: dict[str, Any], exc: 
     return f"{op.name}: shapes {_shapes_text(datas)}: {exc}"
 
 
-# Markers in a node's `_y` slot: one input (in `_x`), or three and more (a tuple
-# in `_x`). Two inputs sit in `_x` and `_y` directly: no tuple per node, which
-# halves the objects the garbage collector has to look at while a graph lives.
+# Markers in a node's `_y` slot: one input (in `_x`); three and more (a tuple in
+# `_x`); keyword arguments (`_x` holds the pair (inputs tuple, keywords dict)). Two
+# inputs without keywords sit in `_x` and `_y` directly. The scalar level never has
+# keywords: its nodes carry no tuple and no slot for them, which keeps a node small
+# (the garbage collector's passes over a growing graph cost by the byte and slot).
 _ONE = object()
 _MANY = object()
+_KW = object()
 
 
 def inputs_of(node: Value) -> tuple[Any, ...]:
@@ -228,7 +232,14 @@ def inputs_of(node: Value) -> tuple[Any, ...]:
     y = node._y
     if y is _ONE:
         return () if node._op is None else (node._x,)
-    return node._x if y is _MANY else (node._x, y)
+    if y is _MANY:
+        return node._x  # type: ignore[no-any-return]
+    return node._x[0] if y is _KW else (node._x, y)  # type: ignore[no-any-return]
+
+
+def keywords_of(node: Value) -> dict[str, Any] | None:
+    """The keyword arguments a node's primitive was called with (None if none)."""
+    return node._x[1] if node._y is _KW else None  # type: ignore[no-any-return]
 
 
 def inputs_first(values: Iterable[Value]) -> list[Value]:
@@ -258,10 +269,11 @@ def inputs_first(values: Iterable[Value]) -> list[Value]:
     return order
 
 
-def _record(out: Data, x: Any, y: Any, op: Primitive | None, kw: dict[str, Any] | None) -> Value:
-    """A new node computed by `op` from inputs `x`, `y`; with op None, a constant
-    (no input needs a gradient, or recording is off). Value's operators make their
-    nodes themselves, field for field as here (see `_operator`)."""
+def _record(out: Data, x: Any, y: Any, op: Primitive | None) -> Value:
+    """A new node computed by `op` from inputs `x`, `y` (laid out as `inputs_of`
+    reads them); with op None, a constant (no input needs a gradient, or recording
+    is off). Value's operators make their nodes themselves, field for field as here
+    (see `_operator`)."""
     node = _new_value(Value)
     node._data = out
     node.grad = None
@@ -270,7 +282,6 @@ def _record(out: Data, x: Any, y: Any, op: Primitive | None, kw: dict[str, Any] 
     node._x = x
     node._y = y
     node._op = op
-    node._kw = kw
     node._stamp = _CLOCK
     node._g = None
     if _ANOMALY_HOOK is not None and op is not None:
@@ -287,7 +298,7 @@ def new_epoch() -> None:
 
 
 def _constant(out: Data) -> Value:
-    return _record(out, None, _ONE, None, None)
+    return _record(out, None, _ONE, None)
 
 
 def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
@@ -317,12 +328,14 @@ def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     if not has_value:
         return out
     if needs_grad and _GRAD_ENABLED:
+        if kw:
+            return _record(out, (args, kw), _KW, op)
         n = len(args)
         if n == 1:
-            return _record(out, args[0], _ONE, op, kw or None)
+            return _record(out, args[0], _ONE, op)
         if n == 2:
-            return _record(out, args[0], args[1], op, kw or None)
-        return _record(out, args, _MANY, op, kw or None)
+            return _record(out, args[0], args[1], op)
+        return _record(out, args, _MANY, op)
     return _constant(out)
 
 
@@ -336,7 +349,7 @@ def apply1(op: Primitive, x: Any) -> Any:
     if not isinstance(x, Value):
         return out
     if x.requires_grad and _GRAD_ENABLED:
-        return _record(out, x, _ONE, op, None)
+        return _record(out, x, _ONE, op)
     return _constant(out)
 
 
@@ -351,7 +364,7 @@ def apply2(op: Primitive, a: Any, b: Any) -> Any:
     except ValueError as exc:
         raise ValueError(_format_error(op, (ad, bd), {}, exc)) from None
     if _GRAD_ENABLED and ((va and a.requires_grad) or (vb and b.requires_grad)):
-        return _record(out, a, b, op, None)
+        return _record(out, a, b, op)
     if va or vb:
         return _constant(out)
     return out
@@ -396,7 +409,6 @@ def _operator(name: str, reflected: bool = False) -> Callable[[Value, Any], Valu
                 node._x = self
                 node._y = other
             node._op = op
-            node._kw = None
             node._stamp = _CLOCK
             node._g = None
             if _ANOMALY_HOOK is not None:
@@ -427,7 +439,6 @@ class Value:
     __slots__ = (
         "_data",
         "_g",
-        "_kw",
         "_op",
         "_stamp",
         "_x",
@@ -446,7 +457,6 @@ class Value:
     _x: Any
     _y: Any
     _op: Primitive | None
-    _kw: dict[str, Any] | None
     _stamp: int
     _g: Any
 
@@ -458,7 +468,6 @@ class Value:
         self._x = None
         self._y = _ONE
         self._op = None
-        self._kw = None
         self._stamp = _CLOCK
         self._g = None  # gradient in flight during a backward pass
 

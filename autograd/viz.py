@@ -29,7 +29,7 @@ from autograd.modulecalls import (
     module_boxes,
     param_count,
 )
-from autograd.value import Value, inputs_first, inputs_of
+from autograd.value import Value, inputs_first, inputs_of, keywords_of
 
 if TYPE_CHECKING:
     import graphviz
@@ -133,7 +133,7 @@ def op_label(node: Value) -> str:
     """What an op node says: a symbol for + - * / @ **, else the op's name, with short
     keyword arguments (`sum(axis=1)`)."""
     name = node.op
-    kw = _short_kw(node._kw)
+    kw = _short_kw(keywords_of(node))
     if kw:
         return f"{name}({kw})"
     return _SYMBOLS.get(name, name)
