@@ -93,7 +93,8 @@ def _collect(root: Value) -> list[Value]:
             # The layouts of inputs (see value.inputs_of) spelled out: no tuple is built
             # per node. The last input is pushed first: inputs are walked in order.
             if y is _ONE:
-                if x is not None and x.requires_grad and x._g is None:  # one input is a Value
+                # (`_y is not None` is requires_grad read from its slot: value.py)
+                if x is not None and x._y is not None and x._g is None:  # a Value input
                     if x._op is None:
                         x._g = _PENDING
                         order.append(x)
@@ -102,20 +103,20 @@ def _collect(root: Value) -> list[Value]:
                 continue
             if y is _MANY or y is _KW:
                 for p in reversed(x if y is _MANY else x[0]):
-                    if isinstance(p, Value) and p.requires_grad and p._g is None:
+                    if isinstance(p, Value) and p._y is not None and p._g is None:
                         if p._op is None:
                             p._g = _PENDING
                             order.append(p)
                         else:
                             stack.append(p)
                 continue
-            if isinstance(y, Value) and y.requires_grad and y._g is None:
+            if isinstance(y, Value) and y._y is not None and y._g is None:
                 if y._op is None:
                     y._g = _PENDING
                     order.append(y)
                 else:
                     stack.append(y)
-            if isinstance(x, Value) and x.requires_grad and x._g is None:
+            if isinstance(x, Value) and x._y is not None and x._g is None:
                 if x._op is None:
                     x._g = _PENDING
                     order.append(x)
@@ -296,7 +297,7 @@ def _propagate(
                     yv = isinstance(y, Value)
                     xd = x._data if xv else x
                     yd = y._data if yv else y
-                    if xv and x.requires_grad:
+                    if xv and x._y is not None:  # x.requires_grad
                         r = rules[0]
                         if r is passthrough:
                             gi = g
@@ -307,7 +308,7 @@ def _propagate(
                             x._g = gi if pg is _PENDING else pg + gi
                         else:
                             _send(node, x, gi, stamp, checking, 0)
-                    if yv and y.requires_grad:
+                    if yv and y._y is not None:
                         r = rules[1]
                         if r is passthrough:
                             gi = g
@@ -323,7 +324,7 @@ def _propagate(
                     for p in x:
                         datas.append(p._data if isinstance(p, Value) else p)
                     for i, p in enumerate(x):
-                        if isinstance(p, Value) and p.requires_grad:
+                        if isinstance(p, Value) and p._y is not None:
                             _send(node, p, rules[i](g, od, *datas), stamp, checking, i)  # type: ignore[misc]
                 if not retain_graph:
                     node._op = op.released

@@ -217,11 +217,14 @@ def _format_error(op: Primitive, datas: Sequence[Any], kw: dict[str, Any], exc: 
     return f"{op.name}: shapes {_shapes_text(datas)}: {exc}"
 
 
-# Markers in a node's `_y` slot: one input (in `_x`); three and more (a tuple in
-# `_x`); keyword arguments (`_x` holds the pair (inputs tuple, keywords dict)). Two
-# inputs without keywords sit in `_x` and `_y` directly. The scalar level never has
-# keywords: its nodes carry no tuple and no slot for them, which keeps a node small
-# (the garbage collector's passes over a growing graph cost by the byte and slot).
+# What a node's `_y` slot holds: its second input, when it has two inputs and no
+# keywords (the first is in `_x`); or a marker: _ONE, one input (in `_x`; a leaf that
+# needs a gradient has no input and no op); _MANY, three or more inputs, or a second
+# input that is None (a tuple in `_x`); _KW, keyword arguments (`_x` holds the pair
+# (inputs tuple, keywords dict)); or None: a Value that needs no gradient, so
+# `requires_grad` is `_y is not None`. Scalar nodes carry no tuple, and no slot for
+# keywords or the requires_grad flag: a small node is what the garbage collector's
+# passes over a growing graph cost least on (they cost by the byte and the slot).
 _ONE = object()
 _MANY = object()
 _KW = object()
@@ -234,7 +237,9 @@ def inputs_of(node: Value) -> tuple[Any, ...]:
         return () if node._op is None else (node._x,)
     if y is _MANY:
         return node._x  # type: ignore[no-any-return]
-    return node._x[0] if y is _KW else (node._x, y)  # type: ignore[no-any-return]
+    if y is _KW:
+        return node._x[0]  # type: ignore[no-any-return]
+    return () if y is None else (node._x, y)
 
 
 def keywords_of(node: Value) -> dict[str, Any] | None:
@@ -277,7 +282,6 @@ def _record(out: Data, x: Any, y: Any, op: Primitive | None) -> Value:
     node = _new_value(Value)
     node._data = out
     node.grad = None
-    node.requires_grad = op is not None
     node.name = None
     node._x = x
     node._y = y
@@ -298,7 +302,7 @@ def new_epoch() -> None:
 
 
 def _constant(out: Data) -> Value:
-    return _record(out, None, _ONE, None)
+    return _record(out, None, None, None)
 
 
 def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
@@ -313,7 +317,7 @@ def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     for a in args:
         if isinstance(a, Value):
             has_value = True
-            needs_grad = needs_grad or a.requires_grad
+            needs_grad = needs_grad or a._y is not None  # a.requires_grad
             datas.append(a._data)
         else:
             datas.append(a)
@@ -333,7 +337,7 @@ def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
         n = len(args)
         if n == 1:
             return _record(out, args[0], _ONE, op)
-        if n == 2:
+        if n == 2 and args[1] is not None:
             return _record(out, args[0], args[1], op)
         return _record(out, args, _MANY, op)
     return _constant(out)
@@ -348,7 +352,7 @@ def apply1(op: Primitive, x: Any) -> Any:
         raise ValueError(_format_error(op, (d,), {}, exc)) from None
     if not isinstance(x, Value):
         return out
-    if x.requires_grad and _GRAD_ENABLED:
+    if x._y is not None and _GRAD_ENABLED:  # x.requires_grad
         return _record(out, x, _ONE, op)
     return _constant(out)
 
@@ -363,8 +367,9 @@ def apply2(op: Primitive, a: Any, b: Any) -> Any:
         out = op.fn(ad, bd)
     except ValueError as exc:
         raise ValueError(_format_error(op, (ad, bd), {}, exc)) from None
-    if _GRAD_ENABLED and ((va and a.requires_grad) or (vb and b.requires_grad)):
-        return _record(out, a, b, op)
+    # `_y is not None` is requires_grad read from its slot (see the markers above).
+    if _GRAD_ENABLED and ((va and a._y is not None) or (vb and b._y is not None)):
+        return _record(out, a, b, op) if b is not None else _record(out, (a, b), _MANY, op)
     if va or vb:
         return _constant(out)
     return out
@@ -396,11 +401,11 @@ def _operator(name: str, reflected: bool = False) -> Callable[[Value, Any], Valu
         except ValueError as exc:
             datas = (od, self._data) if reflected else (self._data, od)
             raise ValueError(_format_error(op, datas, {}, exc)) from None
-        if _GRAD_ENABLED and (self.requires_grad or (vo and other.requires_grad)):
+        # requires_grad of self or other, read from its slot (see the markers above)
+        if _GRAD_ENABLED and (self._y is not None or (vo and other._y is not None)):
             node = _new_value(Value)
             node._data = out
             node.grad = None
-            node.requires_grad = True
             node.name = None
             if reflected:
                 node._x = other
@@ -445,14 +450,12 @@ class Value:
         "_y",
         "grad",
         "name",
-        "requires_grad",
     )
     # Make numpy defer to Value's reflected operators (`array * value`).
     __array_ufunc__ = None
 
     _data: Any  # a Python float or a numpy array/scalar
     grad: Any
-    requires_grad: bool
     name: str | None
     _x: Any
     _y: Any
@@ -463,10 +466,9 @@ class Value:
     def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None) -> None:
         self._data = as_data(data)
         self.grad = None
-        self.requires_grad = bool(requires_grad)
         self.name = name
         self._x = None
-        self._y = _ONE
+        self._y = _ONE if requires_grad else None
         self._op = None
         self._stamp = _CLOCK
         self._g = None  # gradient in flight during a backward pass
@@ -491,6 +493,23 @@ class Value:
         global _CLOCK
         _CLOCK += 1
         self._stamp = _CLOCK
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether gradients flow to this Value: set for leaves (a constant has it
+        False), and True for every node computed from Values that have it."""
+        return self._y is not None
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if self._op is not None:
+            if not flag:
+                raise RuntimeError(
+                    f"requires_grad: only a leaf's flag can be changed, and this Value is the "
+                    f"output of '{self.op}'; use .detach() for a copy outside the graph"
+                )
+            return
+        self._y = _ONE if flag else None
 
     @property
     def shape(self) -> tuple[int, ...]:

@@ -253,16 +253,16 @@ def test_the_backward_order_puts_every_node_before_its_inputs():
 
 
 class _Interrupting(Value):
-    """A leaf whose requires_grad flag raises when backward looks at it."""
+    """A leaf that raises when backward looks at its mark (an interrupt mid-walk)."""
 
     __slots__ = ()
 
     @property  # type: ignore[override]
-    def requires_grad(self) -> bool:
+    def _g(self) -> object:
         raise KeyboardInterrupt
 
-    @requires_grad.setter
-    def requires_grad(self, value: bool) -> None:
+    @_g.setter
+    def _g(self, value: object) -> None:
         pass
 
 
@@ -291,3 +291,19 @@ def test_the_seed_of_a_one_element_output_reaches_leaves_as_their_own_array():
     w = Value(np.array([1.0], dtype=np.float32))
     (w * 3.0).backward()
     assert w.grad[0] == 3.0  # the shared seed is still 1
+
+
+def test_requires_grad_is_changed_on_leaves_only():
+    w = Value(2.0)
+    w.requires_grad = False
+    c = w * 3.0
+    assert not c.requires_grad and c.is_leaf  # computed from constants: a constant
+    w.requires_grad = True
+    z = w * 3.0
+    assert z.requires_grad and not z.is_leaf
+    z.requires_grad = True  # it has it already: nothing changes
+    with pytest.raises(RuntimeError, match=r"only a leaf's flag .* 'mul'; use \.detach\(\)"):
+        z.requires_grad = False
+    c.requires_grad = True  # a constant is a leaf: it may start to require a gradient
+    (c * 2.0).backward()
+    assert c.grad == 2.0 and w.grad is None
