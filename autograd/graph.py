@@ -282,11 +282,10 @@ def _propagate(
                 # through _send. The rule `passthrough` (a derivative of 1) is not called,
                 # nor are a product's `times_y` and `times_x`: their g * y and g * x are
                 # computed here.
-                od = node._data
                 if y is _ONE:
                     xd = x._data
                     r = rules[0]
-                    gi = g if r is passthrough else r(g, od, xd)  # type: ignore[misc]
+                    gi = g if r is passthrough else r(g, node._data, xd)  # type: ignore[misc]
                     if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
                         pg = x._g
                         x._g = gi if pg is _PENDING else pg + gi
@@ -302,7 +301,7 @@ def _propagate(
                         if r is passthrough:
                             gi = g
                         else:
-                            gi = g * yd if r is times_y else r(g, od, xd, yd)  # type: ignore[misc]
+                            gi = g * yd if r is times_y else r(g, node._data, xd, yd)  # type: ignore[misc]
                         if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
                             pg = x._g
                             x._g = gi if pg is _PENDING else pg + gi
@@ -313,7 +312,7 @@ def _propagate(
                         if r is passthrough:
                             gi = g
                         else:
-                            gi = g * xd if r is times_x else r(g, od, xd, yd)  # type: ignore[misc]
+                            gi = g * xd if r is times_x else r(g, node._data, xd, yd)  # type: ignore[misc]
                         if floats and type(gi) is float and type(yd) is float and y._stamp <= stamp:
                             pg = y._g
                             y._g = gi if pg is _PENDING else pg + gi
@@ -325,7 +324,7 @@ def _propagate(
                         datas.append(p._data if isinstance(p, Value) else p)
                     for i, p in enumerate(x):
                         if isinstance(p, Value) and p._y is not None:
-                            _send(node, p, rules[i](g, od, *datas), stamp, checking, i)  # type: ignore[misc]
+                            _send(node, p, rules[i](g, node._data, *datas), stamp, checking, i)  # type: ignore[misc]
                 if not retain_graph:
                     node._op = op.released
                 continue
