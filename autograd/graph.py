@@ -324,7 +324,9 @@ def _propagate(
                         datas.append(p._data if isinstance(p, Value) else p)
                     for i, p in enumerate(x):
                         if isinstance(p, Value) and p._y is not None:
-                            _send(node, p, rules[i](g, node._data, *datas), stamp, checking, i)  # type: ignore[misc]
+                            r = rules[i]
+                            gi = g if r is passthrough else r(g, node._data, *datas)  # type: ignore[misc]
+                            _send(node, p, gi, stamp, checking, i)
                 if not retain_graph:
                     node._op = op.released
                 continue
