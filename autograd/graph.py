@@ -349,7 +349,7 @@ def _propagate(
             if rules is None:
                 all_grads = op.vjp_all(g, out, *args, **kw)  # type: ignore[misc]
             for i, p in enumerate(parents):
-                if not (isinstance(p, Value) and p.requires_grad):
+                if not (isinstance(p, Value) and p._y is not None):
                     continue
                 if rules is None:
                     gi = all_grads[i]

@@ -67,7 +67,7 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
     # Every module call of every training step comes here, so the common case (one
     # Value in, one Value out) takes no helper calls and no intermediate lists.
     if isinstance(out, Value):
-        if not out.requires_grad:
+        if out._y is None:  # not out.requires_grad (read from its slot, see value.py)
             return None
         d = out._data
         outs: tuple[Ref, ...] = ((id(out), out._stamp, () if type(d) is float else d.shape),)

@@ -579,7 +579,7 @@ class Value:
         # The whole entry point is here, not a call to graph.backward: this is the
         # path every training step takes, and a call frame less is measurable on
         # small graphs.
-        if not self.requires_grad:
+        if self._y is None:  # not self.requires_grad
             raise RuntimeError(
                 "backward: this Value does not require grad (it is a constant or was "
                 "computed under no_grad), so there is no graph to backpropagate through"
