@@ -92,16 +92,16 @@ def _collect(root: Value) -> list[Value]:
             x, y = node._x, node._y
             # The layouts of inputs (see value.inputs_of) spelled out: no tuple is built
             # per node. The last input is pushed first: inputs are walked in order.
-            if y is _ONE:
-                # (`_y is not None` is requires_grad read from its slot: value.py)
-                if x is not None and x._y is not None and x._g is None:  # a Value input
-                    if x._op is None:
-                        x._g = _PENDING
-                        order.append(x)
-                    else:
-                        stack.append(x)
-                continue
-            if y is _MANY or y is _KW:
+            if type(y) is object:  # a marker: one input, or a tuple of them
+                if y is _ONE:
+                    # (`_y is not None` is requires_grad read from its slot: value.py)
+                    if x is not None and x._y is not None and x._g is None:  # a Value
+                        if x._op is None:
+                            x._g = _PENDING
+                            order.append(x)
+                        else:
+                            stack.append(x)
+                    continue
                 for p in reversed(x if y is _MANY else x[0]):
                     if isinstance(p, Value) and p._y is not None and p._g is None:
                         if p._op is None:

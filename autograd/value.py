@@ -225,6 +225,8 @@ def _format_error(op: Primitive, datas: Sequence[Any], kw: dict[str, Any], exc: 
 # `requires_grad` is `_y is not None`. Scalar nodes carry no tuple, and no slot for
 # keywords or the requires_grad flag: a small node is what the garbage collector's
 # passes over a growing graph cost least on (they cost by the byte and the slot).
+# The markers are bare `object()`s, which no input is: `type(y) is object` tells a
+# marker from an input in one test.
 _ONE = object()
 _MANY = object()
 _KW = object()
