@@ -23,6 +23,7 @@ from autograd.value import (
     _KW,
     _MANY,
     _ONE,
+    Marker,
     Value,
     as_data,
     passthrough,
@@ -92,7 +93,7 @@ def _collect(root: Value) -> list[Value]:
             x, y = node._x, node._y
             # The layouts of inputs (see value.inputs_of) spelled out: no tuple is built
             # per node. The last input is pushed first: inputs are walked in order.
-            if type(y) is object:  # a marker: one input, or a tuple of them
+            if type(y) is Marker:  # one input, or a tuple of them
                 if y is _ONE:
                     # (`_y is not None` is requires_grad read from its slot: value.py)
                     if x is not None and x._y is not None and x._g is None:  # a Value

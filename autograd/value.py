@@ -225,11 +225,35 @@ def _format_error(op: Primitive, datas: Sequence[Any], kw: dict[str, Any], exc: 
 # `requires_grad` is `_y is not None`. Scalar nodes carry no tuple, and no slot for
 # keywords or the requires_grad flag: a small node is what the garbage collector's
 # passes over a growing graph cost least on (they cost by the byte and the slot).
-# The markers are bare `object()`s, which no input is: `type(y) is object` tells a
-# marker from an input in one test.
-_ONE = object()
-_MANY = object()
-_KW = object()
+# `type(y) is Marker` tells a marker from an input in one test.
+
+
+class Marker:
+    """A named constant of the node layout. It stays itself when a Value is copied
+    or pickled (a plain `object()` would come back as another object, and a copied
+    leaf would seem to have inputs)."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return f"<autograd.value.{self._name}>"
+
+    def __reduce__(self) -> str:
+        return self._name  # pickled by reference to the module's constant
+
+    def __copy__(self) -> Marker:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Marker:
+        return self
+
+
+_ONE = Marker("_ONE")
+_MANY = Marker("_MANY")
+_KW = Marker("_KW")
 
 
 def inputs_of(node: Value) -> tuple[Any, ...]:

@@ -307,3 +307,26 @@ def test_requires_grad_is_changed_on_leaves_only():
     c.requires_grad = True  # a constant is a leaf: it may start to require a gradient
     (c * 2.0).backward()
     assert c.grad == 2.0 and w.grad is None
+
+
+def test_copies_keep_the_layout_of_their_nodes():
+    # The layout markers survive copy and pickle: a copied leaf has no inputs, and a
+    # copied graph backpropagates like the original.
+    import copy
+    import pickle
+
+    from autograd.value import inputs_of
+
+    a = Value(2.0, name="a")
+    y = (a * 3.0).relu() + a.exp()
+    clone = copy.deepcopy(y)
+    (relu_node, exp_node) = clone.parents
+    (leaf,) = exp_node.parents
+    assert leaf.is_leaf and inputs_of(leaf) == () and relu_node.parents[0].parents == (leaf,)
+    clone.backward()
+    assert leaf.grad == pytest.approx(3.0 + np.exp(2.0)) and a.grad is None
+    w = pickle.loads(pickle.dumps(Value(np.ones(2), name="w")))
+    c = pickle.loads(pickle.dumps(Value(1.0, requires_grad=False)))
+    assert inputs_of(w) == () and w.requires_grad and not c.requires_grad
+    (w * 2.0).sum().backward()
+    assert np.array_equal(w.grad, [2.0, 2.0])
