@@ -48,3 +48,19 @@ def test_the_bare_engine_of_the_floor_benchmark_computes_the_same_step() -> None
     assert losses[0] == losses[1] and losses[0] > 0
     assert grads[0] == grads[1] and any(g != 0 for g in grads[0])
     assert [p.data for p in engine.params] == [p.data for p in bare.params]
+
+
+def test_micrograd_reference_says_so_when_micrograd_is_missing() -> None:
+    code = (
+        "import sys; sys.modules['micrograd'] = None\n"  # as if it were not installed
+        "from benchmarks.micrograd_reference import main; raise SystemExit(main([]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "benchmarks.micrograd_reference: micrograd is not installed" in done.stderr
+
+
+def test_micrograd_reference_times_the_engine_in_a_process_of_its_own() -> None:
+    cmd = [sys.executable, "-m", "benchmarks.micrograd_reference", "--only", "engine"]
+    done = subprocess.run([*cmd, "--rounds", "1"], capture_output=True, text=True, check=True)
+    assert 0 < float(done.stdout) < 1000  # microseconds per node
