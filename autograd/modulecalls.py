@@ -65,7 +65,7 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
     """A CallRecord of a call with these arguments and result, or None when the result
     is not a Value in a graph (under no_grad, or a constant): nothing to draw then."""
     # Every module call of every training step comes here, so the common case (one
-    # Value in, one Value out) takes no helper calls and no intermediate lists.
+    # Value in, one Value out) takes no helper calls (but the clock's tick) and no lists.
     if isinstance(out, Value):
         if out._y is None:  # not out.requires_grad (read from its slot, see value.py)
             return None

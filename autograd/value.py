@@ -21,7 +21,7 @@ garbage collector.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -273,7 +273,7 @@ def keywords_of(node: Value) -> dict[str, Any] | None:
     return node._x[1] if node._y is _KW else None  # type: ignore[no-any-return]
 
 
-def inputs_first(values: Iterable[Value]) -> list[Value]:
+def inputs_first(values: Sequence[Value]) -> list[Value]:
     """`values`, each after those of its inputs (direct or not) that are among them.
 
     A depth-first walk from each value in turn, inputs in argument order, listing a
