@@ -143,32 +143,36 @@ def run(rounds: int = 7) -> list[Result]:
     model = EngineMLP(init_weights())
     nodes = model.graph_nodes(xs, ys)
     weights = init_weights()
-    r = compare(
-        "scalar MLP 2-16-16-1 step, 100 points",
-        lambda: model.step(xs, ys),
-        lambda: plain_step(weights, xs, ys),
-        rounds=rounds,
-        repeat=STEPS_PER_ROUND,
-        note="reference: same step in plain Python floats",
-    )
-    per_node = r.engine_s / nodes * 1e6
-    r.extra = {"nodes": nodes, "us_per_node": per_node}
-    r.note += f"; {nodes} nodes, {per_node:.2f} us/node (GC on)"
-    # The same with the cyclic garbage collector paused during each step: what the
+    results = []
+    # The second row pauses the cyclic garbage collector during each step: what the
     # collector's passes over the growing graph cost (the graph itself has no cycles
     # and is freed by reference counting either way).
-    off = compare(
-        "scalar MLP step, garbage collector paused",
-        gc_paused(lambda: model.step(xs, ys)),
-        gc_paused(lambda: plain_step(weights, xs, ys)),
-        rounds=rounds,
-        repeat=STEPS_PER_ROUND,
-        note="reference: the same, plain floats",
-    )
-    off_node = off.engine_s / nodes * 1e6
-    off.extra = {"nodes": nodes, "us_per_node": off_node}
-    off.note += f"; {off_node:.2f} us/node"
-    return [r, off, chain_backward()]
+    for name, wrap, note, gc_label in (
+        (
+            "scalar MLP 2-16-16-1 step, 100 points",
+            lambda f: f,
+            "reference: same step in plain Python floats; {nodes} nodes, ",
+            " (GC on)",
+        ),
+        (
+            "scalar MLP step, garbage collector paused",
+            gc_paused,
+            "reference: the same, plain floats; ",
+            "",
+        ),
+    ):
+        r = compare(
+            name,
+            wrap(lambda: model.step(xs, ys)),
+            wrap(lambda: plain_step(weights, xs, ys)),
+            rounds=rounds,
+            repeat=STEPS_PER_ROUND,
+        )
+        per_node = r.engine_s / nodes * 1e6
+        r.extra = {"nodes": nodes, "us_per_node": per_node}
+        r.note = note.format(nodes=nodes) + f"{per_node:.2f} us/node{gc_label}"
+        results.append(r)
+    return [*results, chain_backward()]
 
 
 def gc_paused(fn: Any) -> Any:
