@@ -24,6 +24,7 @@ from autograd.value import (
     _MANY,
     _ONE,
     Marker,
+    Retained,
     Value,
     as_data,
     passthrough,
@@ -143,7 +144,9 @@ def _fit(g: Any, target: Value) -> Any:
     gd = g._data if isinstance(g, Value) else g
     if type(d) is float:
         return g if type(gd) is float else _ops.sum_to(g, shape=None)
-    if type(gd) is float:  # a Python float reaching an array input
+    if type(g) is float:  # a raw Python float reaching a numpy input: of the input's type
+        g = gd = d.dtype.type(g)  # (so a gradient's type tells its node's level)
+    if type(gd) is float:  # a recorded Python float reaching a numpy input
         gshape: tuple[int, ...] = ()
         gdtype = _FLOAT64
     else:
@@ -225,19 +228,31 @@ def _propagate(
     retain_graph: bool,
     create_graph: bool,
     store: bool,
+    inner_grads: bool | None = None,
     wanted: set[int] | None = None,
 ) -> dict[int, Any]:
     """Run the gradient rules from root to the leaves.
 
     Each node's incoming gradient is summed in its `_g` slot while the pass
-    runs. store=True also accumulates it into the node's `.grad`; otherwise
-    the gradients of the nodes whose ids are in `wanted` are returned by id.
+    runs. store=True also accumulates it into the `.grad` of the leaves and of
+    the inner nodes that keep theirs (`inner_grads`, see `Value.backward`);
+    otherwise the gradients of the nodes whose ids are in `wanted` are returned
+    by id.
     """
+    # Which inner nodes keep their gradient: every one, those at scalar level (the
+    # default), or none but those that asked (retain_grad); see `_KEEP`.
+    try:
+        kept, other, every = _KEEP[inner_grads]
+    except (KeyError, TypeError):
+        raise TypeError(
+            f"backward: inner_grads must be None, True or False, got {inner_grads!r}"
+        ) from None
     order = _collect(root)
     found: dict[int, Any] = {}
     checking = _v._ANOMALY_HOOK is not None
-    floats = not checking  # whether float gradients may skip _send (see below)
-    raw = not create_graph
+    # The fast path (see below) runs plain rules on raw data; recording the gradient's
+    # graph and anomaly mode's checks of every gradient take the general path.
+    fast = not (create_graph or checking)
     prev = _v._GRAD_ENABLED
     _v._GRAD_ENABLED = create_graph
     root._g = seed
@@ -268,26 +283,37 @@ def _propagate(
                     found[id(node)] = g
                 continue
             if store:
-                node.grad = g if node.grad is None else node.grad + g
+                had = node.grad
+                if had is not None:
+                    node.grad = had + g
+                # Kept at scalar level (micrograd's every node), not at tensor level
+                # unless asked: an array per inner node held until the graph is dropped
+                # doubles a step's transient memory (PyTorch keeps none).
+                elif (
+                    type(g) is kept
+                    or (other and (every or (create_graph and type(node._data) is float)))
+                    or type(node._stamp) is Retained
+                ):
+                    node.grad = g
             elif wanted is not None and id(node) in wanted:
                 found[id(node)] = g
             rules = op.vjps
             x, y = node._x, node._y
             stamp = node._stamp
-            if raw and y is not _KW and rules is not None:
+            if fast and y is not _KW and rules is not None:
                 # The common case spelled out (raw data, no keywords): no argument list
                 # for one or two inputs (their rules are never None). A Python float
                 # gradient for a Python float input (the scalar level) is summed right
                 # here, without a call to _send: that call was a tenth of a scalar
-                # backward. Anything else (arrays, anomaly mode, changed data) goes
-                # through _send. The rule `passthrough` (a derivative of 1) is not called,
-                # nor are a product's `times_y` and `times_x`: their g * y and g * x are
-                # computed here.
+                # backward. Anything else (arrays, changed data) goes through _send.
+                # The rule `passthrough` (a derivative of 1) is not called, nor are a
+                # product's `times_y` and `times_x`: their g * y and g * x are computed
+                # here.
                 if y is _ONE:
                     xd = x._data
                     r = rules[0]
                     gi = g if r is passthrough else r(g, node._data, xd)  # type: ignore[misc]
-                    if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
+                    if type(gi) is float and type(xd) is float and x._stamp <= stamp:
                         pg = x._g
                         x._g = gi if pg is _PENDING else pg + gi
                     else:
@@ -303,7 +329,7 @@ def _propagate(
                             gi = g
                         else:
                             gi = g * yd if r is times_y else r(g, node._data, xd, yd)  # type: ignore[misc]
-                        if floats and type(gi) is float and type(xd) is float and x._stamp <= stamp:
+                        if type(gi) is float and type(xd) is float and x._stamp <= stamp:
                             pg = x._g
                             x._g = gi if pg is _PENDING else pg + gi
                         else:
@@ -314,7 +340,7 @@ def _propagate(
                             gi = g
                         else:
                             gi = g * xd if r is times_x else r(g, node._data, xd, yd)  # type: ignore[misc]
-                        if floats and type(gi) is float and type(yd) is float and y._stamp <= stamp:
+                        if type(gi) is float and type(yd) is float and y._stamp <= stamp:
                             pg = y._g
                             y._g = gi if pg is _PENDING else pg + gi
                         else:
@@ -370,6 +396,18 @@ def _propagate(
 
 _NO_KW: dict[str, Any] = {}
 
+# For each `inner_grads`, what `_propagate` tests an inner node's gradient with:
+# (kept, other, every). A raw gradient has the type of its node's data (`_fit` sees to
+# it), so at scalar level `type(g) is kept` (float) decides at the cost of one test;
+# `other` says whether anything else may keep it: every node, or a recorded gradient
+# (a Value) whose node holds a float (tested on the node's data). A node that asked
+# (retain_grad: its stamp is `Retained`) keeps it whatever `inner_grads` says.
+_KEEP: dict[bool | None, tuple[type, bool, bool]] = {
+    None: (float, True, False),
+    True: (float, True, True),
+    False: (type(None), False, False),  # (no gradient is None: nothing passes)
+}
+
 
 def _send(node: Value, p: Value, gi: Any, stamp: int, checking: bool, i: int) -> None:
     """Add gradient `gi` (from `node`) to input `p`'s running total, fitted to p."""
@@ -407,13 +445,17 @@ def _accumulate(total: Any, g: Any, owned: int) -> Any:
 
 
 def backward(
-    root: Value, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    root: Value,
+    grad: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inner_grads: bool | None = None,
 ) -> None:
-    """Accumulate d(root)/d(node) into `.grad` of every node that requires it
-    (the function form of `Value.backward`)."""
+    """Accumulate d(root)/d(node) into `.grad` of the leaves that require it and of
+    the inner nodes that keep theirs (the function form of `Value.backward`)."""
     if not isinstance(root, Value):
         raise TypeError(f"backward: root is a {type(root).__name__}, not a Value")
-    root.backward(grad, retain_graph, create_graph)
+    root.backward(grad, retain_graph, create_graph, inner_grads)
 
 
 def gradients(

@@ -256,6 +256,15 @@ _MANY = Marker("_MANY")
 _KW = Marker("_KW")
 
 
+class Retained(int):
+    """The stamp of an inner node that `retain_grad` asked to keep its gradient: the
+    same number (every comparison of stamps is unchanged), of a type that says so.
+    The flag rides on the stamp because a node has no slot to spare for it (a slot
+    more is memory and collector work on every node) and `grad` stays a plain slot."""
+
+    __slots__ = ()
+
+
 def inputs_of(node: Value) -> tuple[Any, ...]:
     """A node's inputs (Values and raw constants), in order; () for a leaf."""
     y = node._y
@@ -460,6 +469,14 @@ _DUNDER = {"div": "truediv", "power": "pow"}  # the operator names that differ
 class Value:
     """A node of the computation graph: data, grad, and how it was computed.
 
+    `grad` is the gradient backward accumulated here (None before any), of the data's
+    shape and dtype. Every leaf that requires it keeps it, and so does every node at
+    scalar level (data a Python float), as in micrograd. At tensor level an inner node
+    keeps it only when asked, as in PyTorch: `retain_grad()` before backward, or
+    ``backward(inner_grads=True)`` for every node of the graph (an array kept on every
+    inner node until the graph is dropped would double a training step's transient
+    memory).
+
     >>> a, b = Value(2.0), Value(-3.0)
     >>> c = (a * b + b ** 2).tanh()
     >>> c.backward()
@@ -481,7 +498,7 @@ class Value:
     __array_ufunc__ = None
 
     _data: Any  # a Python float or a numpy array/scalar
-    grad: Any
+    grad: Any  # which nodes keep it: see the class docstring
     name: str | None
     _x: Any
     _y: Any
@@ -510,7 +527,7 @@ class Value:
         global _CLOCK
         _CLOCK += 1
         self._data = as_data(new)
-        self._stamp = _CLOCK
+        self._stamp = _CLOCK if type(self._stamp) is not Retained else Retained(_CLOCK)
 
     def data_changed(self) -> None:
         """Tell the engine that `.data` was modified in place (as an optimizer does):
@@ -518,7 +535,19 @@ class Value:
         as it does after an assignment to `.data`."""
         global _CLOCK
         _CLOCK += 1
-        self._stamp = _CLOCK
+        self._stamp = _CLOCK if type(self._stamp) is not Retained else Retained(_CLOCK)
+
+    def retain_grad(self) -> None:
+        """Keep this inner node's gradient in `.grad` on every backward through it, as
+        PyTorch's `retain_grad` (nothing to do for a leaf, or at scalar level, where
+        every node keeps it)."""
+        if self._y is None:
+            raise RuntimeError(
+                "retain_grad: this Value does not require grad (a constant, or computed "
+                "under no_grad), so no gradient ever reaches it"
+            )
+        if self._op is not None and type(self._stamp) is not Retained:
+            self._stamp = Retained(self._stamp)
 
     @property
     def requires_grad(self) -> bool:
@@ -594,13 +623,22 @@ class Value:
         self.grad = None
 
     def backward(
-        self, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+        self,
+        grad: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inner_grads: bool | None = None,
     ) -> None:
-        """Backpropagate from this node, accumulating `.grad` on every node.
+        """Backpropagate from this node, accumulating `.grad` on the leaves.
 
         A scalar output needs no `grad`; otherwise pass the gradient of the
         final result with respect to this output. The graph is released
         afterwards unless `retain_graph=True` (the default when create_graph).
+
+        Which inner nodes keep their gradient in `.grad` (see `grad`): by default those
+        at scalar level and those that asked with `retain_grad()`; every one with
+        ``inner_grads=True`` (for a picture of a tensor graph's gradients); only those
+        that asked with ``inner_grads=False``.
         """
         # The whole entry point is here, not a call to graph.backward: this is the
         # path every training step takes, and a call frame less is measurable on
@@ -612,9 +650,8 @@ class Value:
             )
         if retain_graph is None:
             retain_graph = create_graph
-        _graph._propagate(
-            self, _graph._seed(self, grad, "backward"), retain_graph, create_graph, True
-        )
+        seed = _graph._seed(self, grad, "backward")
+        _graph._propagate(self, seed, retain_graph, create_graph, True, inner_grads)
 
     def __repr__(self) -> str:
         d = self._data

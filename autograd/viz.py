@@ -254,6 +254,9 @@ def draw_graph(
     - A Value with nan or inf in its data or grad is filled red (a legend says so).
     - ``color_by_grad=True`` fills each Value by the magnitude of its gradient on a log
       scale (pale: smallest, dark: largest), to see where gradients vanish.
+    - At tensor level an inner node has a gradient to draw only if backward kept it:
+      ``loss.backward(inner_grads=True)`` keeps every one (see `Value.grad`). Otherwise
+      such nodes read "grad not kept" and the legend says how to keep them.
     - ``collapse="modules"`` with ``model`` draws each layer's last call as one box (name,
       type, input and output shapes, parameter count, output grad norm). Draw right after
       the step: a module called again since then no longer points into this graph, and
@@ -354,6 +357,9 @@ class _Style:
                     logs.append(math.log10(m))
         self.lo, self.hi = (min(logs), max(logs)) if logs else (0.0, 0.0)
         self.has_scale = bool(logs)
+        # After a backward (some Value has a gradient), an inner tensor node without one
+        # did not keep it (see Value.grad): its label says so, and the legend says how.
+        self.unkept = show_grad and any(_unkept(v) for v in values)
 
     def value_label(self, v: Value, name: str) -> str:
         scalar = type(v.data) is float or np.ndim(v.data) == 0
@@ -361,14 +367,19 @@ class _Style:
         if self.show_data:
             fields.append("data " + summarize(v.data))
         if self.show_grad and v.requires_grad:  # a constant never gets a gradient
-            fields.append("grad " + ("None" if v.grad is None else summarize(v.grad, "grad")))
+            fields.append(self.grad_text(v))
         if scalar:  # micrograd's  a | data 2.0000 | grad -0.0296
             return _record([_esc(f) for f in [name, *fields]], self.rankdir)
         # a tensor: the name, and beside it shape, data and grad stacked
         return _record([_esc(name), _stacked([_esc(f) for f in fields])], self.rankdir)
 
+    def grad_text(self, v: Value) -> str:
+        if v.grad is not None:
+            return "grad " + summarize(v.grad, "grad")
+        return "grad not kept" if self.unkept and _unkept(v) else "grad None"
+
     def value_attrs(self, v: Value, name: str) -> dict[str, str]:
-        attrs = {"shape": "record", "tooltip": _tooltip(v, name)}
+        attrs = {"shape": "record", "tooltip": _tooltip(v, name, self.grad_text(v))}
         if not (_finite(v.data) and _finite(v.grad)):
             attrs.update(style="filled", fillcolor=WARNING_FILL, color=WARNING_BORDER)
             attrs["penwidth"] = "2"
@@ -422,17 +433,24 @@ class _Style:
             lines.append("red: nan or inf in data or grad")
         if self.by_grad and self.has_scale:
             lines.append(f"fill: |grad| from {10**self.lo:.1e} (pale) to {10**self.hi:.1e} (dark)")
+        if self.unkept:
+            lines.append("inner gradients not kept: backward(inner_grads=True) keeps them")
         return lines
+
+
+def _unkept(v: Value) -> bool:
+    """An inner tensor node without a gradient: backward does not keep one by default."""
+    return v._op is not None and v.grad is None and v.requires_grad and type(v.data) is not float
 
 
 draw_dot = draw_graph
 
 
-def _tooltip(v: Value, name: str) -> str:
+def _tooltip(v: Value, name: str, grad: str) -> str:
     kind = "leaf" if v._op is None else f"output of {v.op}"
     const = ", constant (requires_grad=False)" if not v.requires_grad else ""
     parts = [f"{name}: {kind}{const}", f"shape {v.shape} {v.dtype}", f"data {summarize(v.data)}"]
-    parts.append("grad None" if v.grad is None else f"grad {summarize(v.grad, 'grad')}")
+    parts.append(grad)
     if not _finite(v.data):
         parts.append("data has nan/inf")
     if not _finite(v.grad):

@@ -34,12 +34,76 @@ def test_gradients_accumulate_until_zero_grad():
     assert x.grad == 4.0
 
 
-def test_every_node_keeps_its_gradient():
+def test_every_node_keeps_its_gradient_at_scalar_level():
     a, b = Value(2.0), Value(-3.0)
     e = a * b
     d = e + b
     d.backward()
     assert d.grad == 1.0 and e.grad == 1.0 and b.grad == 3.0
+    # recorded gradients (create_graph) are kept on every scalar node too
+    x = Value(1.5)
+    y = x * x
+    z = y.sin()
+    z.backward(create_graph=True)
+    assert isinstance(y.grad, Value) and y.grad.data == pytest.approx(np.cos(2.25))
+
+
+def tensor_chain() -> tuple[Value, Value, Value, Value]:
+    w = Value(np.array([1.0, -2.0, 3.0]))
+    h = w * 2.0
+    r = h.relu()
+    return w, h, r, r.sum()
+
+
+def test_inner_tensor_nodes_keep_their_gradient_only_when_asked():
+    w, h, r, out = tensor_chain()
+    out.backward()
+    np.testing.assert_array_equal(w.grad, [2.0, 0.0, 2.0])  # leaves always
+    assert h.grad is None and r.grad is None and out.grad is None  # as in PyTorch
+
+    w, h, r, out = tensor_chain()
+    h.retain_grad()
+    assert h.grad is None  # nothing has arrived yet
+    out.backward()
+    np.testing.assert_array_equal(h.grad, [1.0, 0.0, 1.0])
+    assert r.grad is None
+
+    w, h, r, out = tensor_chain()
+    out.backward(inner_grads=True)
+    np.testing.assert_array_equal(h.grad, [1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(r.grad, [1.0, 1.0, 1.0])
+    assert out.grad == 1.0
+    np.testing.assert_array_equal(w.grad, [2.0, 0.0, 2.0])  # the leaves' as without it
+
+    # inner_grads=False: not even at scalar level, but retain_grad still counts
+    a = Value(2.0)
+    e = a * a
+    f = e * 3.0
+    f.retain_grad()
+    (f + 1.0).backward(inner_grads=False)
+    assert a.grad == 12.0 and e.grad is None and f.grad == 1.0
+    ag.backward(tensor_chain()[3], inner_grads=True)  # the function form takes it too
+    w, h, r, out = tensor_chain()
+    with pytest.raises(TypeError, match="inner_grads must be None, True or False, got 'all'"):
+        out.backward(inner_grads="all")  # type: ignore[arg-type]
+    out.backward()  # the refused call left nothing behind
+    np.testing.assert_array_equal(w.grad, [2.0, 0.0, 2.0])
+
+
+def test_a_retained_inner_node_keeps_its_gradient_across_backwards():
+    w, h, _, out = tensor_chain()
+    h.retain_grad()
+    out.backward(retain_graph=True)
+    out.backward(retain_graph=True)
+    np.testing.assert_array_equal(h.grad, [2.0, 0.0, 2.0])  # summed, as a leaf's
+    h.zero_grad()
+    assert h.grad is None
+    out.backward()
+    np.testing.assert_array_equal(h.grad, [1.0, 0.0, 1.0])  # still retained
+    w.retain_grad()  # a leaf keeps its gradient anyway: nothing changes
+    np.testing.assert_array_equal(w.grad, [6.0, 0.0, 6.0])
+    with pytest.raises(RuntimeError, match="retain_grad: this Value does not require grad"):
+        Value(np.ones(2), requires_grad=False).retain_grad()
 
 
 def test_non_scalar_backward_needs_grad():
@@ -330,3 +394,15 @@ def test_copies_keep_the_layout_of_their_nodes():
     assert inputs_of(w) == () and w.requires_grad and not c.requires_grad
     (w * 2.0).sum().backward()
     assert np.array_equal(w.grad, [2.0, 2.0])
+
+
+def test_a_gradient_has_the_type_of_its_nodes_data():
+    # A Python float gradient reaching numpy data becomes a numpy scalar of its dtype,
+    # whether it is the grad= given to backward or what a rule of floats gave.
+    w = Value(np.float64(1.5))
+    s = Value(2.0)
+    y = w * s
+    (y * 3.0).backward(grad=1.0, inner_grads=True)
+    assert type(w.grad) is np.float64 and w.grad == 6.0
+    assert type(y.grad) is np.float64 and y.grad == 3.0
+    assert type(s.grad) is float and s.grad == 4.5

@@ -227,7 +227,7 @@ def mlp_step(hidden: int = 6) -> tuple[nn.Module, Value]:
     model = nn.MLP([8] + [16] * hidden + [3])
     x = Value(np.random.default_rng(0).normal(size=(5, 8)).astype(np.float32), requires_grad=False)
     loss = nn.CrossEntropyLoss()(model(x), np.array([0, 1, 2, 0, 1]))
-    loss.backward()
+    loss.backward(inner_grads=True)  # the boxes show their outputs' gradients
     return model, loss
 
 
@@ -323,10 +323,25 @@ def test_nan_in_gradient_only_is_flagged() -> None:
     assert "grad has nan/inf" in ag.draw_graph(y).source  # the tooltip
 
 
+def test_inner_gradients_not_kept_are_labelled_so() -> None:
+    w = Value(np.full(3, 0.5), name="w")
+    h = (w * 2.0).sum()
+    before = ag.draw_graph(h).source
+    assert "not kept" not in before  # no backward yet: nothing to explain
+    h.backward()
+    source = ag.draw_graph(h).source
+    assert source.count("grad not kept") == 4  # two inner nodes: labels and tooltips
+    assert "backward(inner_grads=True) keeps them" in source  # the legend
+    assert "| grad [2.0000, 2.0000, 2.0000]" in source  # the leaf's, as always
+    h2 = (w * 2.0).sum()
+    h2.backward(inner_grads=True)
+    assert "not kept" not in ag.draw_graph(h2).source
+
+
 def test_color_by_grad_fills_by_magnitude() -> None:
     w = Value(np.full(3, 0.5), name="w")
     y = ((w * 1e-4).sum() * 100.0).tanh()
-    y.backward()
+    y.backward(inner_grads=True)
     source = ag.draw_graph(y, color_by_grad=True).source
     assert "fill: |grad|" in source
     fills = set(re.findall(r'fillcolor="(#[0-9a-f]{6})"', source))
