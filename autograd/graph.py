@@ -242,11 +242,12 @@ def _propagate(
     # Which inner nodes keep their gradient: every one, those at scalar level (the
     # default), or none but those that asked (retain_grad); see `_KEEP`.
     try:
-        kept, other, every = _KEEP[inner_grads]
+        kept, scalars, every = _KEEP[inner_grads]
     except (KeyError, TypeError):
         raise TypeError(
             f"backward: inner_grads must be None, True or False, got {inner_grads!r}"
         ) from None
+    other = every or (scalars and create_graph)  # whether `kept` is not the whole test
     order = _collect(root)
     found: dict[int, Any] = {}
     checking = _v._ANOMALY_HOOK is not None
@@ -291,7 +292,7 @@ def _propagate(
                 # doubles a step's transient memory (PyTorch keeps none).
                 elif (
                     type(g) is kept
-                    or (other and (every or (create_graph and type(node._data) is float)))
+                    or (other and (every or type(node._data) is float))
                     or type(node._stamp) is Retained
                 ):
                     node.grad = g
@@ -396,12 +397,12 @@ def _propagate(
 
 _NO_KW: dict[str, Any] = {}
 
-# For each `inner_grads`, what `_propagate` tests an inner node's gradient with:
-# (kept, other, every). A raw gradient has the type of its node's data (`_fit` sees to
-# it), so at scalar level `type(g) is kept` (float) decides at the cost of one test;
-# `other` says whether anything else may keep it: every node, or a recorded gradient
-# (a Value) whose node holds a float (tested on the node's data). A node that asked
-# (retain_grad: its stamp is `Retained`) keeps it whatever `inner_grads` says.
+# For each `inner_grads`, how `_propagate` tells whether an inner node keeps its
+# gradient: (kept, scalars, every). A raw gradient has the type of its node's data
+# (`_fit` sees to it), so at scalar level `type(g) is kept` (float) decides at the cost
+# of one test; a recorded gradient (a Value, with create_graph) is tested on the node's
+# data when `scalars`; `every` keeps all. A node that asked (retain_grad: its stamp is
+# `Retained`) keeps it whatever `inner_grads` says.
 _KEEP: dict[bool | None, tuple[type, bool, bool]] = {
     None: (float, True, False),
     True: (float, True, True),
