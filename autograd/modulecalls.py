@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.value import Value, inputs_of, new_epoch
+import autograd.value as _v
+from autograd.value import Value, inputs_of
 
 # A reference to a Value that does not keep it alive: (id, stamp, shape). Recording a
 # call ticks the data clock (`new_epoch`), so every Value made afterwards has a larger
@@ -65,7 +66,7 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
     """A CallRecord of a call with these arguments and result, or None when the result
     is not a Value in a graph (under no_grad, or a constant): nothing to draw then."""
     # Every module call of every training step comes here, so the common case (one
-    # Value in, one Value out) takes no helper calls (but the clock's tick) and no lists.
+    # Value in, one Value out) takes no helper calls and no lists.
     if isinstance(out, Value):
         if out._y is None:  # not out.requires_grad (read from its slot, see value.py)
             return None
@@ -79,7 +80,11 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
         return None
     if len(args) == 1 and not kwargs:
         a = args[0]
-        ins: tuple[Ref, ...] = (_ref(a),) if isinstance(a, Value) else ()
+        if isinstance(a, Value):
+            d = a._data
+            ins: tuple[Ref, ...] = ((id(a), a._stamp, () if type(d) is float else d.shape),)
+        else:
+            ins = ()
     else:
         refs = [_ref(a) for a in args if isinstance(a, Value)]
         refs.extend(_ref(a) for a in kwargs.values() if isinstance(a, Value))
@@ -87,7 +92,7 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
     rec = _new_record(CallRecord)  # no __init__ call: this is on every step's path
     rec.inputs = ins
     rec.outputs = outs
-    new_epoch()
+    _v._CLOCK += 1  # the clock's tick (value.new_epoch), without the call
     return rec
 
 
