@@ -635,7 +635,7 @@ class Value:
         final result with respect to this output. The graph is released
         afterwards unless `retain_graph=True` (the default when create_graph).
 
-        Which inner nodes keep their gradient in `.grad` (see `grad`): by default those
+        Which inner nodes keep their gradient in `.grad` (see `Value`): by default those
         at scalar level and those that asked with `retain_grad()`; every one with
         ``inner_grads=True`` (for a picture of a tensor graph's gradients); only those
         that asked with ``inner_grads=False``.

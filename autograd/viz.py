@@ -255,7 +255,7 @@ def draw_graph(
     - ``color_by_grad=True`` fills each Value by the magnitude of its gradient on a log
       scale (pale: smallest, dark: largest), to see where gradients vanish.
     - At tensor level an inner node has a gradient to draw only if backward kept it:
-      ``loss.backward(inner_grads=True)`` keeps every one (see `Value.grad`). Otherwise
+      ``loss.backward(inner_grads=True)`` keeps every one (see `Value`). Otherwise
       such nodes read "grad not kept" and the legend says how to keep them.
     - ``collapse="modules"`` with ``model`` draws each layer's last call as one box (name,
       type, input and output shapes, parameter count, output grad norm). Draw right after
@@ -358,7 +358,7 @@ class _Style:
         self.lo, self.hi = (min(logs), max(logs)) if logs else (0.0, 0.0)
         self.has_scale = bool(logs)
         # After a backward (some Value has a gradient), an inner tensor node without one
-        # did not keep it (see Value.grad): its label says so, and the legend says how.
+        # did not keep it (see Value): its label says so, and the legend says how.
         self.unkept = show_grad and any(_unkept(v) for v in values)
 
     def value_label(self, v: Value, name: str) -> str:
