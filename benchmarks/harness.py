@@ -3,12 +3,15 @@
 Each workload is a pair (engine, reference) of zero-argument callables doing
 the same work. Rounds alternate between them, so a slow moment of a shared
 machine hits both, and which one goes first alternates too; each figure is the
-median over rounds.
+median over rounds. The minor page faults of each side are counted too (in
+`Result.extra`): memory that the allocator hands back to the system and takes
+again every call shows there, as time that no profile of Python code explains.
 """
 
 from __future__ import annotations
 
 import gc
+import resource
 import statistics
 import time
 from collections.abc import Callable
@@ -44,6 +47,11 @@ def time_once(fn: Callable[[], Any], repeat: int = 1) -> float:
     return (time.perf_counter() - t0) / repeat
 
 
+def minor_faults() -> int:
+    """Minor page faults of this process so far (pages mapped in without disk I/O)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
 def compare(
     name: str,
     engine: Callable[[], Any],
@@ -58,17 +66,26 @@ def compare(
         engine()
         reference()
     gc.collect()
-    te, tr = [], []
+    times: dict[str, list[float]] = {"engine": [], "reference": []}
+    faults: dict[str, list[int]] = {"engine": [], "reference": []}
+    sides = {"engine": engine, "reference": reference}
     for i in range(rounds):
         # Which of the two runs first alternates (ABBA): whatever the first one leaves
         # behind (caches, sleeping BLAS threads) weighs on both equally.
-        if i % 2 == 0:
-            te.append(time_once(engine, repeat))
-            tr.append(time_once(reference, repeat))
-        else:
-            tr.append(time_once(reference, repeat))
-            te.append(time_once(engine, repeat))
-    return Result(name, statistics.median(te), statistics.median(tr), note=note)
+        for side in ("engine", "reference") if i % 2 == 0 else ("reference", "engine"):
+            f0 = minor_faults()
+            times[side].append(time_once(sides[side], repeat))
+            faults[side].append(minor_faults() - f0)
+    # Per call in a median round, like the times: the heap's growth in the first
+    # rounds is not what every call costs.
+    extra = {"faults_per_call": {s: statistics.median(n) / repeat for s, n in faults.items()}}
+    return Result(
+        name,
+        statistics.median(times["engine"]),
+        statistics.median(times["reference"]),
+        note=note,
+        extra=extra,
+    )
 
 
 def fmt_time(s: float) -> str:

@@ -3,10 +3,13 @@ measured by running the suite, never asserted by a test)."""
 
 import json
 import math
+import mmap
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from benchmarks.harness import compare
 
 
 def test_runner_runs_a_suite_in_its_own_process_and_writes_json(tmp_path: Path) -> None:
@@ -21,6 +24,8 @@ def test_runner_runs_a_suite_in_its_own_process_and_writes_json(tmp_path: Path) 
     for row in report["results"]:
         assert row["engine_s"] > 0 and row["reference_s"] > 0
         assert math.isclose(row["ratio"], row["engine_s"] / row["reference_s"])
+        assert set(row["extra"]["faults_per_call"]) == {"engine", "reference"}
+        assert "page faults per step" in row["note"]
     assert set(report["meta"]) >= {"python", "numpy", "cpus"}
     assert "one BLAS thread" in done.stdout  # the table
 
@@ -64,3 +69,14 @@ def test_micrograd_reference_times_the_engine_in_a_process_of_its_own() -> None:
     cmd = [sys.executable, "-m", "benchmarks.micrograd_reference", "--only", "engine"]
     done = subprocess.run([*cmd, "--rounds", "1"], capture_output=True, text=True, check=True)
     assert 0 < float(done.stdout) < 1000  # microseconds per node
+
+
+def test_the_harness_counts_the_page_faults_of_each_side() -> None:
+    def fresh_pages() -> None:  # maps 64 new pages and touches each once
+        with mmap.mmap(-1, 64 * mmap.PAGESIZE) as m:
+            for i in range(0, len(m), mmap.PAGESIZE):
+                m[i] = 1
+
+    r = compare("pages", fresh_pages, lambda: None, rounds=5, repeat=3)
+    faults = r.extra["faults_per_call"]
+    assert faults["engine"] >= 32 and faults["reference"] == 0
