@@ -524,10 +524,8 @@ class Value:
 
     @data.setter
     def data(self, new: Any) -> None:
-        global _CLOCK
-        _CLOCK += 1
         self._data = as_data(new)
-        self._stamp = _CLOCK if type(self._stamp) is not Retained else Retained(_CLOCK)
+        self.data_changed()
 
     def data_changed(self) -> None:
         """Tell the engine that `.data` was modified in place (as an optimizer does):
