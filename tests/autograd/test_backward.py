@@ -222,6 +222,19 @@ def test_gradients_add_up_in_place_only_in_arrays_nothing_else_holds():
     np.testing.assert_allclose(x.grad, 5.0 + np.exp(np.arange(3.0)))
 
 
+def test_a_running_total_shared_by_two_inputs_is_not_added_to_in_place():
+    # add hands one gradient array to both its inputs. Here backward goes through
+    # that sum first (it is in the second operand), then reaches a and b again through
+    # the first operand: each of those sums must be a new array, or adding to one
+    # input's total would change the other's with it.
+    a, b = Value(np.ones(3)), Value(np.ones(3))
+    h = (a + b) * 1.0  # the product's gradient is a new, writeable array
+    out = (b * 2.0 + a * 3.0) + h
+    out.sum().backward()
+    np.testing.assert_array_equal(a.grad, np.full(3, 4.0))
+    np.testing.assert_array_equal(b.grad, np.full(3, 3.0))
+
+
 def test_gradients_leaves_grad_untouched_and_recording_gives_second_order():
     x = Value(0.3)
     y = x.sin() * x
