@@ -303,13 +303,11 @@ def _propagate(
             stamp = node._stamp
             if fast and y is not _KW and rules is not None:
                 # The common case spelled out (raw data, no keywords): no argument list
-                # for one or two inputs (their rules are never None). A gradient that
-                # already fits its input (a Python float for a Python float, an array
-                # of the input array's shape and dtype) whose data is unchanged is
-                # summed right here, without a call to _send: that call was a tenth of a
-                # scalar backward, and 7% of a one-element add's. Anything else
-                # (unbroadcasting, dtype casts, changed data) goes through _send. The
-                # rule `passthrough` (a derivative of 1) is not called, nor are a
+                # for one or two inputs (their rules are never None). A Python float
+                # gradient for a Python float input (the scalar level) is summed right
+                # here, without a call to _send: that call was a tenth of a scalar
+                # backward. Anything else (arrays, changed data) goes through _send.
+                # The rule `passthrough` (a derivative of 1) is not called, nor are a
                 # product's `times_y` and `times_x`: their g * y and g * x are computed
                 # here.
                 if y is _ONE:
@@ -319,15 +317,6 @@ def _propagate(
                     if type(gi) is float and type(xd) is float and x._stamp <= stamp:
                         pg = x._g
                         x._g = gi if pg is _PENDING else pg + gi
-                    elif (
-                        type(gi) is np.ndarray
-                        and type(xd) is np.ndarray
-                        and gi.shape == xd.shape
-                        and gi.dtype is xd.dtype
-                        and x._stamp <= stamp
-                    ):
-                        pg = x._g
-                        x._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)  # (as in _send)
                     else:
                         _send(node, x, gi, stamp, checking, 0)
                 elif y is not _MANY:
@@ -344,15 +333,6 @@ def _propagate(
                         if type(gi) is float and type(xd) is float and x._stamp <= stamp:
                             pg = x._g
                             x._g = gi if pg is _PENDING else pg + gi
-                        elif (
-                            type(gi) is np.ndarray
-                            and type(xd) is np.ndarray
-                            and gi.shape == xd.shape
-                            and gi.dtype is xd.dtype
-                            and x._stamp <= stamp
-                        ):
-                            pg = x._g
-                            x._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)  # (as in _send)
                         else:
                             _send(node, x, gi, stamp, checking, 0)
                     if yv and y._y is not None:
@@ -364,15 +344,6 @@ def _propagate(
                         if type(gi) is float and type(yd) is float and y._stamp <= stamp:
                             pg = y._g
                             y._g = gi if pg is _PENDING else pg + gi
-                        elif (
-                            type(gi) is np.ndarray
-                            and type(yd) is np.ndarray
-                            and gi.shape == yd.shape
-                            and gi.dtype is yd.dtype
-                            and y._stamp <= stamp
-                        ):
-                            pg = y._g
-                            y._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)  # (as in _send)
                         else:
                             _send(node, y, gi, stamp, checking, 1)
                 else:
