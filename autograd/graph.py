@@ -76,7 +76,10 @@ def _collect(root: Value) -> list[Value]:
     pass replaces with the node's gradient. A node is pushed on the stack once more
     when it is opened, so that it is popped again, and listed, after its inputs.
     A leaf has no inputs: it is listed as soon as it is found, never pushed (in a
-    small graph most nodes are leaves).
+    small graph most nodes are leaves). A two-input node whose inputs are all listed
+    already is listed at once too, without the second pop: in a network that is most
+    products of a weight (a leaf) and an activation (listed by the first product
+    that reached it).
     """
     order: list[Value] = []
     stack = [root]
@@ -89,12 +92,12 @@ def _collect(root: Value) -> list[Value]:
                     node._g = _PENDING
                     order.append(node)
                 continue  # already listed (reached by two paths)
-            node._g = _OPEN
-            stack.append(node)
             x, y = node._x, node._y
             # The layouts of inputs (see value.inputs_of) spelled out: no tuple is built
             # per node. The last input is pushed first: inputs are walked in order.
             if type(y) is Marker:  # one input, or a tuple of them
+                node._g = _OPEN
+                stack.append(node)
                 if y is _ONE:
                     # (`_y is not None` is requires_grad read from its slot: value.py)
                     if x is not None and x._y is not None and x._g is None:  # a Value
@@ -112,18 +115,30 @@ def _collect(root: Value) -> list[Value]:
                         else:
                             stack.append(p)
                 continue
+            # Two inputs: the node is opened (pushed below them) only if one is pushed.
+            opened = False
             if isinstance(y, Value) and y._y is not None and y._g is None:
                 if y._op is None:
                     y._g = _PENDING
                     order.append(y)
                 else:
+                    node._g = _OPEN
+                    stack.append(node)
                     stack.append(y)
+                    opened = True
             if isinstance(x, Value) and x._y is not None and x._g is None:
                 if x._op is None:
                     x._g = _PENDING
                     order.append(x)
                 else:
+                    if not opened:
+                        node._g = _OPEN
+                        stack.append(node)
+                        opened = True
                     stack.append(x)
+            if not opened:  # every input listed: so is the node, now
+                node._g = _PENDING
+                order.append(node)
     except BaseException:  # an interrupt: leave no mark behind (marked nodes are in these)
         for node in order + stack:
             node._g = None

@@ -313,20 +313,30 @@ def test_data_assigned_before_a_node_is_used_but_after_one_is_refused_there():
 
 
 def test_the_backward_order_puts_every_node_before_its_inputs():
-    rng = np.random.default_rng(0)
-    nodes = [Value(float(v)) for v in rng.normal(size=4)]
-    for _ in range(60):  # a random graph with shared subexpressions
-        i, j = rng.integers(0, len(nodes), 2)
-        nodes.append(nodes[i] * nodes[j] if rng.random() < 0.5 else nodes[i] + nodes[j])
-    root = nodes[-1]
-    for v in nodes[-10:-1]:
-        root = root + v
-    order = ag.graph.toposort(root)
-    place = {id(v): k for k, v in enumerate(order)}
-    assert len(place) == len(order) and order[0] is root
-    for v in order:
-        for p in v.parents:
-            assert place[id(p)] > place[id(v)]
+    # Random graphs with shared subexpressions, constants and leaves used many times:
+    # the order holds each node reachable from the root once, before its inputs.
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        nodes = [Value(float(v)) for v in rng.normal(size=4)]
+        for _ in range(60):
+            i, j = rng.integers(0, len(nodes), 2)
+            a, b = nodes[i], nodes[j] if rng.random() < 0.8 else 2.0  # b: a constant at times
+            nodes.append(a * b if rng.random() < 0.5 else b + a)
+        root = nodes[-1]
+        for v in nodes[-10:-1]:
+            root = root + v
+        order = ag.graph.toposort(root)
+        place = {id(v): k for k, v in enumerate(order)}
+        reachable, stack = {id(root)}, [root]
+        while stack:
+            for p in stack.pop().parents:
+                if id(p) not in reachable:
+                    reachable.add(id(p))
+                    stack.append(p)
+        assert len(place) == len(order) and set(place) == reachable and order[0] is root
+        for v in order:
+            for p in v.parents:
+                assert place[id(p)] > place[id(v)]
 
 
 class _Interrupting(Value):
