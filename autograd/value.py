@@ -317,7 +317,6 @@ def _record(out: Data, x: Any, y: Any, op: Primitive | None) -> Value:
     node = _new_value(Value)
     node._data = out
     node.grad = None
-    node.name = None
     node._x = x
     node._y = y
     node._op = op
@@ -455,7 +454,6 @@ def _operator(name: str, op: Primitive, reflected: bool) -> Callable[[Value, Any
             node = _new_value(Value)
             node._data = out
             node.grad = None
-            node.name = None
             if reflected:
                 node._x = other
                 node._y = self
@@ -497,19 +495,19 @@ class Value:
     __slots__ = (
         "_data",
         "_g",
+        "_name",
         "_op",
         "_stamp",
         "_x",
         "_y",
         "grad",
-        "name",
     )
     # Make numpy defer to Value's reflected operators (`array * value`).
     __array_ufunc__ = None
 
     _data: Any  # a Python float or a numpy array/scalar
     grad: Any  # which nodes keep it: see the class docstring
-    name: str | None
+    _name: str | None  # unset (not None) until a name is given: see `name`
     _x: Any
     _y: Any
     _op: Primitive | None
@@ -519,7 +517,8 @@ class Value:
     def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None) -> None:
         self._data = as_data(data)
         self.grad = None
-        self.name = name
+        if name is not None:
+            self._name = name
         self._x = None
         self._y = _ONE if requires_grad else None
         self._op = None
@@ -527,6 +526,20 @@ class Value:
         self._g = None  # gradient in flight during a backward pass
 
     # --- data and its description -------------------------------------------------
+    @property
+    def name(self) -> str | None:
+        """A label for pictures and printing (None if none was given)."""
+        # The slot stays unset until a name is given: a node is made without storing
+        # one, and the garbage collector's passes skip an unset slot.
+        try:
+            return self._name
+        except AttributeError:
+            return None
+
+    @name.setter
+    def name(self, name: str | None) -> None:
+        self._name = name
+
     @property
     def data(self) -> Any:
         """The value: a Python float (scalar level) or a numpy array."""

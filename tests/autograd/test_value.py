@@ -75,6 +75,21 @@ def test_attributes_and_item():
     assert "name='v'" in repr(v) and "Value(" in repr(s)
 
 
+def test_names_given_set_later_copied_and_pickled():
+    import copy
+    import pickle
+
+    a, b = Value(2.0), Value(3.0, name="b")
+    c = a * b
+    assert (a.name, b.name, c.name) == (None, "b", None)
+    c.name = "c"
+    assert c.name == "c" and b.detach().name == "b"
+    for clone in (copy.copy, copy.deepcopy, lambda v: pickle.loads(pickle.dumps(v))):
+        assert (clone(a).name, clone(b).name, clone(c).name) == (None, "b", "c")
+    c.name = None
+    assert c.name is None and "name=" not in repr(c)
+
+
 def test_data_and_grad_are_assignable_and_another_float_dtype_allowed():
     v = Value(np.ones(3, dtype=np.float32))
     v.data = np.zeros(3, dtype=np.float64)
