@@ -411,22 +411,18 @@ def apply2(op: Primitive, a: Any, b: Any) -> Any:
 
 _new_value = object.__new__
 
-# The binary operators of Value: (method name, primitive, reflected). `bind_operators`
-# makes each method once the primitives exist (autograd.ops imports this module).
-_OPERATORS = (
-    ("__add__", "add", False),
-    ("__radd__", "add", True),
-    ("__sub__", "sub", False),
-    ("__rsub__", "sub", True),
-    ("__mul__", "mul", False),
-    ("__rmul__", "mul", True),
-    ("__truediv__", "div", False),
-    ("__rtruediv__", "div", True),
-    ("__pow__", "power", False),
-    ("__rpow__", "power", True),
-    ("__matmul__", "matmul", False),
-    ("__rmatmul__", "matmul", True),
-)
+# The binary operators of Value: the stem of each method's name and the primitive
+# behind it; each stem gives a method and its reflected twin (``__add__``,
+# ``__radd__``). `bind_operators` makes them once the primitives exist (autograd.ops
+# imports this module).
+_OPERATORS = {
+    "add": "add",
+    "sub": "sub",
+    "mul": "mul",
+    "truediv": "div",
+    "pow": "power",
+    "matmul": "matmul",
+}
 
 
 def _operator(name: str, op: Primitive, reflected: bool) -> Callable[[Value, Any], Value]:
@@ -875,5 +871,8 @@ from autograd import ops as _ops  # noqa: E402  (these modules import this one)
 
 def bind_operators(ops: Any) -> None:
     """Called by autograd.ops once every primitive exists: make Value's operators."""
-    for name, op_name, reflected in _OPERATORS:
-        setattr(Value, name, _operator(name, getattr(ops, op_name), reflected))
+    for stem, op_name in _OPERATORS.items():
+        op = getattr(ops, op_name)
+        for reflected in (False, True):
+            name = f"__r{stem}__" if reflected else f"__{stem}__"
+            setattr(Value, name, _operator(name, op, reflected))
