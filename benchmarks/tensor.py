@@ -84,7 +84,11 @@ def numpy_step(params: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> float:
 def mlp_step(batch: int, rounds: int) -> Result:
     x, y = make_batch(batch)
     model = make_model()
-    params = numpy_params(model)
+    # The hand-written step updates the model's own weight arrays, as the engine's
+    # step does: where a weight array lands in memory then weighs the same on both
+    # sides. (In six processes within one hour, the two-thread ratio at batch 32 measured
+    # 1.32-1.35x with copies of the weights, and 1.19-1.25x with these arrays.)
+    params = [p.data for p in model.parameters()]
     step = engine_step(model, nn.SGD(model.parameters(), lr=LR), nn.CrossEntropyLoss())
     xv = Value(x, requires_grad=False)
     loss = step(xv, y)
