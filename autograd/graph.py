@@ -116,6 +116,8 @@ def _collect(root: Value) -> list[Value]:
                             stack.append(p)
                 continue
             # Two inputs: the node is opened (pushed below them) only if one is pushed.
+            # (Deciding both inputs first and opening in one place costs 2% more
+            # instructions per scalar step: the open is spelled out twice instead.)
             opened = False
             if isinstance(y, Value) and y._y is not None and y._g is None:
                 if y._op is None:
