@@ -257,26 +257,27 @@ class Optimizer:
                 continue
             if type(g) is not np.ndarray:  # a float, or a Value recorded with create_graph
                 g = np.asarray(g.data if isinstance(g, Value) else g)
-            self._update(p, g, state, lr)
+            delta = self._update(p, g, state, lr)
+            # p.data -= delta, in place when the array allows it (no new allocation, and
+            # the dtype is kept); `data_changed` (or assigning .data) tells the engine
+            # the value changed, so a graph computed before the step refuses to
+            # backpropagate. Written here, not in a helper: this runs for every
+            # parameter of every step.
+            d = p.data
+            if type(d) is not np.ndarray:  # a float: nothing to change in place
+                p.data = float(d - delta)
+                continue
+            try:
+                d -= delta
+            except ValueError:  # a read-only array (e.g. one the user assigned): replace it
+                p.data = (d - delta).astype(d.dtype)
+                continue
+            p.data_changed()
 
-    def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> None:
+    def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> Any:
+        """The amount to subtract from parameter `p` this step, given its gradient,
+        its state (a dict this method may fill) and the learning rate."""
         raise NotImplementedError
-
-    @staticmethod
-    def _apply(p: Value, delta: np.ndarray) -> None:
-        """p.data -= delta, in place when the array allows it (no new allocation, and
-        the dtype is kept); assigning ``.data`` afterwards tells the engine the value
-        changed, so a graph computed before the step refuses to backpropagate."""
-        d = p.data
-        if type(d) is not np.ndarray:  # a float: nothing to change in place
-            p.data = float(d - delta)
-            return
-        try:
-            d -= delta
-        except ValueError:  # a read-only array (e.g. one the user assigned): replace it
-            p.data = (d - delta).astype(d.dtype)
-            return
-        p.data_changed()
 
     # --- saving and resuming -----------------------------------------------------------
     def _hyperparams(self) -> dict[str, Any]:
@@ -395,10 +396,9 @@ class SGD(Optimizer):
             "nesterov": self.nesterov,
         }
 
-    def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> None:
+    def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> Any:
         if not (self.momentum or self.weight_decay):  # plain SGD: p -= lr * g
-            self._apply(p, lr * grad)
-            return
+            return lr * grad
         g = grad
         if self.weight_decay:
             g = g + self.weight_decay * p.data
@@ -412,7 +412,7 @@ class SGD(Optimizer):
                 buf *= m
                 buf += (1.0 - self.dampening) * g
             g = g + m * buf if self.nesterov else buf
-        self._apply(p, lr * g)
+        return lr * g
 
 
 class Adam(Optimizer):
@@ -448,7 +448,7 @@ class Adam(Optimizer):
         super()._set_hyperparams(values)
         self.betas = tuple(float(b) for b in self.betas)  # type: ignore[assignment]
 
-    def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> None:
+    def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> Any:
         b1, b2 = self.betas
         g = grad
         if self.weight_decay:
@@ -470,4 +470,4 @@ class Adam(Optimizer):
         denom = np.sqrt(v)
         denom /= math.sqrt(bias2)
         denom += self.eps
-        self._apply(p, (lr / bias1) * m / denom)
+        return (lr / bias1) * m / denom
