@@ -86,8 +86,16 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
         else:
             ins = ()
     else:
-        refs = [_ref(a) for a in args if isinstance(a, Value)]
-        refs.extend(_ref(a) for a in kwargs.values() if isinstance(a, Value))
+        # Loops, not comprehensions (each a function call in 3.11, and in a step right
+        # after the large matrix products a measurable one): a loss takes this path.
+        refs = []
+        for a in args:
+            if isinstance(a, Value):
+                refs.append(_ref(a))
+        if kwargs:
+            for a in kwargs.values():
+                if isinstance(a, Value):
+                    refs.append(_ref(a))
         ins = tuple(refs)
     rec = _new_record(CallRecord)  # no __init__ call: this is on every step's path
     rec.inputs = ins

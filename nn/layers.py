@@ -39,27 +39,24 @@ def _positive_int(who: str, what: str, value: Any) -> int:
     return int(value)
 
 
-def _as_input(x: Any, dtype: np.dtype[Any]) -> Any:
-    """The batch in the layer's dtype: raw data (lists, int or float64 arrays) is cast,
-    and so is a constant Value; a Value that requires grad is left as it is."""
-    if isinstance(x, Value):
-        d = x.data
-        if type(d) is not float and d.dtype != dtype and not x.requires_grad:
-            return Value(d.astype(dtype), requires_grad=False)
-        return x
-    if isinstance(x, np.ndarray) and x.dtype == dtype:
-        return x
-    return np.asarray(x, dtype=dtype)
-
-
 def _affine(who: str, x: Any, w: Parameter, b: Parameter | None, n_in: int) -> Any:
     """x @ w + b (w: (in, out), b: (out,) broadcast over the batch), as the engine's
     fused `linear` primitive: one graph node, the bias added in place.
 
-    The input size is not checked up front: the matrix product checks it anyway, and
-    its failure is turned into a message that names the layer.
+    The batch is first given the layer's dtype: raw data (lists, int or float64
+    arrays) is cast, and so is a constant Value; a Value that requires grad is left as
+    it is. The input size is not checked up front: the matrix product checks it
+    anyway, and its failure is turned into a message that names the layer.
     """
-    x = _as_input(x, w.data.dtype)
+    dtype = w.data.dtype
+    if isinstance(x, Value):
+        d = x.data
+        # (`is not` first: equal dtypes are mostly one object, and `!=` costs more)
+        cast = type(d) is not float and d.dtype is not dtype and d.dtype != dtype
+        if cast and not x.requires_grad:
+            x = Value(d.astype(dtype), requires_grad=False)
+    elif not (isinstance(x, np.ndarray) and x.dtype == dtype):
+        x = np.asarray(x, dtype=dtype)
     try:
         return x @ w if b is None else autograd.linear(x, w, b)
     except ValueError:
