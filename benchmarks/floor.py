@@ -11,7 +11,11 @@ this interpreter, so its figures are the floor under the targets:
 
 - the scalar MLP step (2-16-16-1 on 100 points, as in the scalar suite), in
   microseconds per node with the garbage collector on and paused;
-- forward+backward of a 1-element add, beside numpy's add and its gradient.
+- forward+backward of a 1-element add, beside numpy's add and its gradient;
+- the tensor-level MLP step at batch 32 (784-256-128-10, as in the tensor
+  suite), where `BareTensor` does the same: a node per dense layer, ReLU and
+  softmax cross-entropy, with this engine's own numpy arithmetic, and nothing
+  else (no modules, no checks, no records for pictures).
 
 Run it alone with `python -m benchmarks --only floor`.
 """
@@ -22,7 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
+import nn
+from autograd import OPS, Value
+from benchmarks import tensor
 from benchmarks.harness import Result, compare
 from benchmarks.scalar import STEPS_PER_ROUND, EngineMLP, gc_paused, init_weights, moons
 
@@ -82,25 +88,7 @@ class Bare:
         else:
             seed = d.copy()
             seed.fill(1)
-        nodes = []
-        stack = [self]
-        while stack:  # depth-first, each node listed after its inputs (post-order)
-            n = stack.pop()
-            mark = n._g
-            if mark is not None:
-                if mark is _OPEN:
-                    n._g = _PENDING
-                    nodes.append(n)
-                continue
-            n._g = _OPEN
-            stack.append(n)
-            for p in (n._y, n._x):
-                if type(p) is Bare and p._g is None:
-                    if p._op == _LEAF:  # no inputs: listed at once
-                        p._g = _PENDING
-                        nodes.append(p)
-                    else:
-                        stack.append(p)
+        nodes = _post_order(self, Bare, True)
         self._g = seed
         for n in reversed(nodes):
             g = n._g
@@ -137,6 +125,33 @@ class Bare:
 
 _OPEN: Any = object()
 _PENDING: Any = object()
+
+
+def _post_order(root: Any, node: type, pair: bool) -> list[Any]:
+    """The nodes of a bare graph, each after its inputs: the depth-first walk of this
+    engine, marks in the `_g` slot. A Bare node keeps its two inputs in `_x` and `_y`
+    (pair=True); a BareTensor node a tuple of them in `_x`. Leaves (op code 0) are
+    listed as soon as they are found."""
+    nodes = []
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        mark = n._g
+        if mark is not None:
+            if mark is _OPEN:
+                n._g = _PENDING
+                nodes.append(n)
+            continue
+        n._g = _OPEN
+        stack.append(n)
+        for p in (n._y, n._x) if pair else reversed(n._x):
+            if type(p) is node and p._g is None:
+                if p._op == 0:  # a leaf: no inputs, listed at once
+                    p._g = _PENDING
+                    nodes.append(p)
+                else:
+                    stack.append(p)
+    return nodes
 
 
 class BareMLP(EngineMLP):
@@ -197,5 +212,119 @@ def add_floor(rounds: int) -> list[Result]:
     return [r]
 
 
+# Operation codes of BareTensor nodes; their rules are written inline in `backward`.
+_T_LEAF, _T_LINEAR, _T_RELU, _T_XENT = range(4)
+
+# This engine's own forward functions and cross-entropy rule on raw arrays: the bare
+# step does the engine's numpy arithmetic, so the two differ only in Python work.
+_LINEAR = OPS["linear"].fn
+_XENT = OPS["softmax_cross_entropy"].fn
+_XENT_GRAD = OPS["softmax_cross_entropy"].vjps[0]  # type: ignore[index]
+
+
+class BareTensor:
+    """A featureless tensor node: the least an engine can do for the MLP step."""
+
+    __slots__ = ("_g", "_op", "_saved", "_x", "data", "grad")
+
+    def __init__(
+        self, data: Any, op: int = _T_LEAF, inputs: tuple[Any, ...] = (), saved: Any = None
+    ) -> None:
+        self.data = data
+        self.grad: Any = None
+        self._x = inputs
+        self._op = op
+        self._saved = saved
+        self._g: Any = None
+
+    def backward(self) -> None:
+        nodes = _post_order(self, BareTensor, False)
+        self._g = 1.0
+        for n in reversed(nodes):
+            g = n._g
+            n._g = None
+            if g is _PENDING:
+                continue
+            op = n._op
+            if op == _T_LEAF:  # the rules below make a new array for each leaf: no copy
+                n.grad = g if n.grad is None else n.grad + g
+                continue
+            if op == _T_LINEAR:
+                x, w, b = n._x
+                xd = x.data if type(x) is BareTensor else x
+                grads = [(w, xd.T @ g), (b, np.add.reduce(g, 0))]
+                if type(x) is BareTensor:
+                    grads.append((x, g @ w.data.T))
+            elif op == _T_RELU:
+                (x,) = n._x
+                grads = [(x, g * (x.data > 0))]
+            else:  # softmax cross-entropy
+                z, labels = n._x
+                grads = [(z, _XENT_GRAD(g, n.data, z.data, labels, saved=n._saved))]
+            for p, gp in grads:
+                pg = p._g
+                p._g = gp if pg is _PENDING else pg + gp
+
+
+def bare_linear(x: Any, w: BareTensor, b: BareTensor) -> BareTensor:
+    xd = x.data if type(x) is BareTensor else x
+    return BareTensor(_LINEAR(xd, w.data, b.data), _T_LINEAR, (x, w, b))
+
+
+def bare_relu(x: BareTensor) -> BareTensor:
+    return BareTensor(np.maximum(x.data, 0), _T_RELU, (x,))
+
+
+def bare_cross_entropy(z: BareTensor, labels: np.ndarray) -> BareTensor:
+    loss, saved = _XENT(z.data, labels)
+    return BareTensor(loss, _T_XENT, (z, labels), saved)
+
+
+def bare_mlp_step(params: list[BareTensor], x: np.ndarray, y: np.ndarray) -> BareTensor:
+    """The tensor suite's SGD step (MLP 784-256-128-10) on BareTensor nodes."""
+    w1, b1, w2, b2, w3, b3 = params
+    h = bare_relu(bare_linear(bare_relu(bare_linear(x, w1, b1)), w2, b2))
+    loss = bare_cross_entropy(bare_linear(h, w3, b3), y)
+    for p in params:
+        p.grad = None
+    loss.backward()
+    for p in params:
+        p.data -= tensor.LR * p.grad
+    return loss
+
+
+def tensor_floor(rounds: int) -> list[Result]:
+    """The tensor suite's MLP step at batch 32: this engine beside BareTensor, each
+    beside the hand-written step. All three update the same weight arrays."""
+    x, y = tensor.make_batch(32)
+    model = tensor.make_model()
+    params = [p.data for p in model.parameters()]
+    bare_params = [BareTensor(a) for a in params]
+    step = tensor.engine_step(
+        model, nn.SGD(model.parameters(), lr=tensor.LR), nn.CrossEntropyLoss()
+    )
+    xv = Value(x, requires_grad=False)
+
+    def engine() -> None:
+        step(xv, y)
+
+    def bare() -> None:
+        bare_mlp_step(bare_params, x, y)
+
+    def hand() -> None:
+        tensor.numpy_step(params, x, y)
+
+    n = 3 * rounds  # many short rounds, as in the tensor suite
+    r = compare("MLP step, batch 32, engine vs bare", engine, bare, rounds=n, repeat=20)
+    floor = compare("bare", bare, hand, rounds=n, repeat=20)
+    ours = compare("engine", engine, hand, rounds=n, repeat=20)
+    r.extra = {"engine_vs_numpy": ours.ratio, "bare_vs_numpy": floor.ratio}
+    r.note = (
+        f"reference: bare engine; vs the hand-written step: engine {ours.ratio:.2f}x, "
+        f"bare {floor.ratio:.2f}x"
+    )
+    return [r]
+
+
 def run(rounds: int = 7) -> list[Result]:
-    return scalar_floor(rounds) + add_floor(rounds)
+    return scalar_floor(rounds) + add_floor(rounds) + tensor_floor(rounds)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from benchmarks.harness import compare
 
 
@@ -53,6 +55,28 @@ def test_the_bare_engine_of_the_floor_benchmark_computes_the_same_step() -> None
     assert losses[0] == losses[1] and losses[0] > 0
     assert grads[0] == grads[1] and any(g != 0 for g in grads[0])
     assert [p.data for p in engine.params] == [p.data for p in bare.params]
+
+
+def test_the_bare_tensor_engine_of_the_floor_benchmark_computes_the_same_step() -> None:
+    # The same for the tensor floor: same loss, same gradients, same updated weights.
+    import nn
+    from autograd import Value
+    from benchmarks import tensor
+    from benchmarks.floor import BareTensor, bare_mlp_step
+
+    x, y = tensor.make_batch(32)
+    model = tensor.make_model()
+    bare = [BareTensor(p.data.copy()) for p in model.parameters()]
+    step = tensor.engine_step(
+        model, nn.SGD(model.parameters(), lr=tensor.LR), nn.CrossEntropyLoss()
+    )
+    loss = step(Value(x, requires_grad=False), y)
+    bare_loss = bare_mlp_step(bare, x, y)
+    assert loss.data == bare_loss.data and loss.data > 0
+    for p, b in zip(model.parameters(), bare):
+        assert p.grad.shape == b.grad.shape and np.any(p.grad != 0)
+        np.testing.assert_array_equal(p.grad, b.grad)
+        np.testing.assert_array_equal(p.data, b.data)
 
 
 def test_micrograd_reference_says_so_when_micrograd_is_missing() -> None:
