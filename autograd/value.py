@@ -161,8 +161,8 @@ class Primitive:
 
 
 def passthrough(g: Any, out: Any, *inputs: Any, **kw: Any) -> Any:
-    """The gradient rule of an input whose derivative is 1 (add, the bias of a dense
-    layer): the incoming gradient passes through unchanged.
+    """The gradient rule of an input whose derivative is 1 (both inputs of add, the
+    first of sub): the incoming gradient passes through unchanged.
 
     It is an ordinary rule, but the backward loop recognises it and skips the call
     (half of a scalar network's nodes are additions, each with two such rules)."""
