@@ -130,7 +130,7 @@ _PENDING: Any = object()
 def _post_order(root: Any, node: type, pair: bool) -> list[Any]:
     """The nodes of a bare graph, each after its inputs: the depth-first walk of this
     engine, marks in the `_g` slot. A Bare node keeps its two inputs in `_x` and `_y`
-    (pair=True); a BareTensor node a tuple of them in `_x`. Leaves (op code 0) are
+    (pair=True); a BareTensor node a tuple of them in `_x`. Leaves (op `_LEAF`) are
     listed as soon as they are found."""
     nodes = []
     stack = [root]
@@ -146,7 +146,7 @@ def _post_order(root: Any, node: type, pair: bool) -> list[Any]:
         stack.append(n)
         for p in (n._y, n._x) if pair else reversed(n._x):
             if type(p) is node and p._g is None:
-                if p._op == 0:  # a leaf: no inputs, listed at once
+                if p._op == _LEAF:  # no inputs: listed at once
                     p._g = _PENDING
                     nodes.append(p)
                 else:
@@ -212,8 +212,9 @@ def add_floor(rounds: int) -> list[Result]:
     return [r]
 
 
-# Operation codes of BareTensor nodes; their rules are written inline in `backward`.
-_T_LEAF, _T_LINEAR, _T_RELU, _T_XENT = range(4)
+# Operation codes of BareTensor nodes (a leaf is `_LEAF`, as for Bare: the walk they
+# share tells leaves by it); their rules are written inline in `backward`.
+_T_LINEAR, _T_RELU, _T_XENT = range(_RELU + 1, _RELU + 4)
 
 # This engine's own forward functions and cross-entropy rule on raw arrays: the bare
 # step does the engine's numpy arithmetic, so the two differ only in Python work.
@@ -228,7 +229,7 @@ class BareTensor:
     __slots__ = ("_g", "_op", "_saved", "_x", "data", "grad")
 
     def __init__(
-        self, data: Any, op: int = _T_LEAF, inputs: tuple[Any, ...] = (), saved: Any = None
+        self, data: Any, op: int = _LEAF, inputs: tuple[Any, ...] = (), saved: Any = None
     ) -> None:
         self.data = data
         self.grad: Any = None
@@ -246,7 +247,7 @@ class BareTensor:
             if g is _PENDING:
                 continue
             op = n._op
-            if op == _T_LEAF:  # the rules below make a new array for each leaf: no copy
+            if op == _LEAF:  # the rules below make a new array for each leaf: no copy
                 n.grad = g if n.grad is None else n.grad + g
                 continue
             if op == _T_LINEAR:
