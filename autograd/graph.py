@@ -259,12 +259,12 @@ def _propagate(
     # Which inner nodes keep their gradient: every one, those at scalar level (the
     # default), or none but those that asked (retain_grad); see `_KEEP`.
     try:
-        kept, scalars, every = _KEEP[inner_grads]
+        scalars, every = _KEEP[inner_grads]
     except (KeyError, TypeError):
         raise TypeError(
             f"backward: inner_grads must be None, True or False, got {inner_grads!r}"
         ) from None
-    other = every or (scalars and create_graph)  # whether `kept` is not the whole test
+    other = every or (scalars and create_graph)  # whether `scalar and scalars` is not all
     order = _collect(root)
     found: dict[int, Any] = {}
     checking = _v._ANOMALY_HOOK is not None
@@ -300,6 +300,9 @@ def _propagate(
                 elif wanted is not None and id(node) in wanted:
                     found[id(node)] = g
                 continue
+            # A raw gradient has the type of its node's data (`_fit` sees to it): a Python
+            # float is a node at scalar level.
+            scalar = type(g) is float
             if store:
                 had = node.grad
                 if had is not None:
@@ -308,7 +311,7 @@ def _propagate(
                 # unless asked: an array per inner node held until the graph is dropped
                 # doubles a step's transient memory (PyTorch keeps none).
                 elif (
-                    type(g) is kept
+                    (scalar and scalars)
                     or (other and (every or type(node._data) is float))
                     or type(node._stamp) is Retained
                 ):
@@ -341,24 +344,40 @@ def _propagate(
                     yv = isinstance(y, Value)
                     xd = x._data if xv else x
                     yd = y._data if yv else y
+                    # A sum or a product that gave a Python float took Python numbers
+                    # (a Value holds a float or numpy data): its input Values hold floats
+                    # unless changed since (the stamp tells). So a float gradient for
+                    # one of them fits it as it is, with no test of the input's type:
+                    # g itself (a derivative of 1 at scalar level), or a product g * y
+                    # that came out a float. Another rule's result is tested in full.
                     if xv and x._y is not None:  # x.requires_grad
                         r = rules[0]
-                        if r is passthrough:
+                        if r is times_y:
+                            gi = g * yd
+                            fits = type(gi) is float
+                        elif r is passthrough:
                             gi = g
+                            fits = scalar
                         else:
-                            gi = g * yd if r is times_y else r(g, node._data, xd, yd)  # type: ignore[misc]
-                        if type(gi) is float and type(xd) is float and x._stamp <= stamp:
+                            gi = r(g, node._data, xd, yd)  # type: ignore[misc]
+                            fits = type(gi) is float and type(xd) is float
+                        if fits and x._stamp <= stamp:
                             pg = x._g
                             x._g = gi if pg is _PENDING else pg + gi
                         else:
                             _send(node, x, gi, stamp, checking, 0)
                     if yv and y._y is not None:
                         r = rules[1]
-                        if r is passthrough:
+                        if r is times_x:
+                            gi = g * xd
+                            fits = type(gi) is float
+                        elif r is passthrough:
                             gi = g
+                            fits = scalar
                         else:
-                            gi = g * xd if r is times_x else r(g, node._data, xd, yd)  # type: ignore[misc]
-                        if type(gi) is float and type(yd) is float and y._stamp <= stamp:
+                            gi = r(g, node._data, xd, yd)  # type: ignore[misc]
+                            fits = type(gi) is float and type(yd) is float
+                        if fits and y._stamp <= stamp:
                             pg = y._g
                             y._g = gi if pg is _PENDING else pg + gi
                         else:
@@ -414,16 +433,15 @@ def _propagate(
 
 _NO_KW: dict[str, Any] = {}
 
-# For each `inner_grads`, how `_propagate` tells whether an inner node keeps its
-# gradient: (kept, scalars, every). A raw gradient has the type of its node's data
-# (`_fit` sees to it), so at scalar level `type(g) is kept` (float) decides at the cost
-# of one test; a recorded gradient (a Value, with create_graph) is tested on the node's
-# data when `scalars`; `every` keeps all. A node that asked (retain_grad: its stamp is
-# `Retained`) keeps it whatever `inner_grads` says.
-_KEEP: dict[bool | None, tuple[type, bool, bool]] = {
-    None: (float, True, False),
-    True: (float, True, True),
-    False: (type(None), False, False),  # (no gradient is None: nothing passes)
+# For each `inner_grads`, which inner nodes keep their gradient: (scalars, every).
+# `scalars` keeps those at scalar level: with a raw gradient (a Python float) that is
+# one test, made once per node in `_propagate`; a recorded gradient (a Value, with
+# create_graph) is tested on the node's data. `every` keeps all. A node that asked
+# (retain_grad: its stamp is `Retained`) keeps it whatever `inner_grads` says.
+_KEEP: dict[bool | None, tuple[bool, bool]] = {
+    None: (True, False),
+    True: (True, True),
+    False: (False, False),
 }
 
 
