@@ -264,7 +264,8 @@ def _propagate(
         raise TypeError(
             f"backward: inner_grads must be None, True or False, got {inner_grads!r}"
         ) from None
-    other = every or (scalars and create_graph)  # whether `scalar and scalars` is not all
+    keep_scalars = store and scalars
+    other = every or (scalars and create_graph)  # a recorded gradient's node: tested on data
     order = _collect(root)
     found: dict[int, Any] = {}
     checking = _v._ANOMALY_HOOK is not None
@@ -303,19 +304,19 @@ def _propagate(
             # A raw gradient has the type of its node's data (`_fit` sees to it): a Python
             # float is a node at scalar level.
             scalar = type(g) is float
-            if store:
+            # Kept at scalar level (micrograd's every node), not at tensor level unless
+            # asked: an array per inner node held until the graph is dropped doubles a
+            # step's transient memory (PyTorch keeps none). The scalar level first.
+            if scalar and keep_scalars and node.grad is None:
+                node.grad = g
+            elif store:
                 had = node.grad
                 if had is not None:
                     node.grad = had + g
-                # Kept at scalar level (micrograd's every node), not at tensor level
-                # unless asked: an array per inner node held until the graph is dropped
-                # doubles a step's transient memory (PyTorch keeps none).
-                elif (
-                    (scalar and scalars)
-                    or (other and (every or type(node._data) is float))
-                    or type(node._stamp) is Retained
-                ):
-                    node.grad = g
+                else:
+                    asked = type(node._stamp) is Retained  # by retain_grad
+                    if asked or (other and (every or type(node._data) is float)):
+                        node.grad = g
             elif wanted is not None and id(node) in wanted:
                 found[id(node)] = g
             rules = op.vjps
@@ -342,23 +343,24 @@ def _propagate(
                 elif y is not _MANY:
                     xv = isinstance(x, Value)
                     yv = isinstance(y, Value)
-                    xd = x._data if xv else x
-                    yd = y._data if yv else y
-                    # A sum or a product that gave a Python float took Python numbers
-                    # (a Value holds a float or numpy data): its input Values hold floats
-                    # unless changed since (the stamp tells). So a float gradient for
-                    # one of them fits it as it is, with no test of the input's type:
-                    # g itself (a derivative of 1 at scalar level), or a product g * y
-                    # that came out a float. Another rule's result is tested in full.
+                    # A sum or a product (Python's + - *) that gave a Python float took
+                    # Python numbers (a Value holds a float or numpy data): its input
+                    # Values hold floats unless changed since (the stamp tells). So a
+                    # float gradient for one of them fits it as it is, with no test of
+                    # the input's type: g itself (a derivative of 1 at scalar level), or
+                    # a product g * y that came out a float. Any other rule's result is
+                    # tested in full.
                     if xv and x._y is not None:  # x.requires_grad
                         r = rules[0]
                         if r is times_y:
-                            gi = g * yd
+                            gi = g * (y._data if yv else y)
                             fits = type(gi) is float
-                        elif r is passthrough:
+                        elif r is passthrough:  # a sum: the data is not read
                             gi = g
                             fits = scalar
                         else:
+                            xd = x._data
+                            yd = y._data if yv else y
                             gi = r(g, node._data, xd, yd)  # type: ignore[misc]
                             fits = type(gi) is float and type(xd) is float
                         if fits and x._stamp <= stamp:
@@ -369,12 +371,14 @@ def _propagate(
                     if yv and y._y is not None:
                         r = rules[1]
                         if r is times_x:
-                            gi = g * xd
+                            gi = g * (x._data if xv else x)
                             fits = type(gi) is float
                         elif r is passthrough:
                             gi = g
                             fits = scalar
                         else:
+                            xd = x._data if xv else x
+                            yd = y._data
                             gi = r(g, node._data, xd, yd)  # type: ignore[misc]
                             fits = type(gi) is float and type(yd) is float
                         if fits and y._stamp <= stamp:

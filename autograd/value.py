@@ -165,7 +165,10 @@ def passthrough(g: Any, out: Any, *inputs: Any, **kw: Any) -> Any:
     first of sub): the incoming gradient passes through unchanged.
 
     It is an ordinary rule, but the backward loop recognises it and skips the call
-    (half of a scalar network's nodes are additions, each with two such rules)."""
+    (half of a scalar network's nodes are additions, each with two such rules). The
+    loop also takes it that a two-input primitive with this rule gives a Python float
+    only from Python numbers, as Python's + and - do: a float gradient then reaches
+    each input Value as it is."""
     return g
 
 
