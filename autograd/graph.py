@@ -234,8 +234,8 @@ def _changed_error(node: Value, p: Value) -> RuntimeError:
     return RuntimeError(
         f"backward: an input of this '{node.op}' node (shape {p.shape}) had its "
         ".data assigned (or changed in place, as an optimizer step does) after the "
-        "node was computed, so its gradient would be wrong; recompute the forward "
-        "pass after changing data"
+        "node was computed, so the gradients through this node would be wrong; "
+        "recompute the forward pass after changing data"
     )
 
 
@@ -332,14 +332,16 @@ def _propagate(
                 # product's `times_y` and `times_x`: their g * y and g * x are computed
                 # here.
                 if y is _ONE:
-                    xd = x._data
-                    r = rules[0]
-                    gi = g if r is passthrough else r(g, node._data, xd)  # type: ignore[misc]
-                    if type(gi) is float and type(xd) is float and x._stamp <= stamp:
-                        pg = x._g
-                        x._g = gi if pg is _PENDING else pg + gi
-                    else:
-                        _send(node, x, gi, stamp, checking, 0)
+                    # (x requires grad unless it is a leaf that has turned it off since)
+                    if x._y is not None:
+                        xd = x._data
+                        r = rules[0]
+                        gi = g if r is passthrough else r(g, node._data, xd)  # type: ignore[misc]
+                        if type(gi) is float and type(xd) is float and x._stamp <= stamp:
+                            pg = x._g
+                            x._g = gi if pg is _PENDING else pg + gi
+                        else:
+                            _send(node, x, gi, stamp, checking, 0)
                 elif y is not _MANY:
                     xv = isinstance(x, Value)
                     yv = isinstance(y, Value)
@@ -368,6 +370,8 @@ def _propagate(
                             x._g = gi if pg is _PENDING else pg + gi
                         else:
                             _send(node, x, gi, stamp, checking, 0)
+                    elif xv and x._stamp > stamp:  # a constant the other rule reads
+                        raise _changed_error(node, x)
                     if yv and y._y is not None:
                         r = rules[1]
                         if r is times_x:
@@ -386,15 +390,20 @@ def _propagate(
                             y._g = gi if pg is _PENDING else pg + gi
                         else:
                             _send(node, y, gi, stamp, checking, 1)
+                    elif yv and y._stamp > stamp:
+                        raise _changed_error(node, y)
                 else:
                     datas = []  # a loop, not a comprehension (a function call in 3.11)
                     for p in x:
                         datas.append(p._data if isinstance(p, Value) else p)
                     for i, p in enumerate(x):
-                        if isinstance(p, Value) and p._y is not None:
-                            r = rules[i]
-                            gi = g if r is passthrough else r(g, node._data, *datas)  # type: ignore[misc]
-                            _send(node, p, gi, stamp, checking, i)
+                        if isinstance(p, Value):
+                            if p._y is not None:
+                                r = rules[i]
+                                gi = g if r is passthrough else r(g, node._data, *datas)  # type: ignore[misc]
+                                _send(node, p, gi, stamp, checking, i)
+                            elif p._stamp > stamp:  # a constant the rules read
+                                raise _changed_error(node, p)
                 if not retain_graph:
                     node._op = op.released
                 continue
@@ -417,7 +426,11 @@ def _propagate(
             if rules is None:
                 all_grads = op.vjp_all(g, out, *args, **kw)  # type: ignore[misc]
             for i, p in enumerate(parents):
-                if not (isinstance(p, Value) and p._y is not None):
+                if not isinstance(p, Value):
+                    continue
+                if p._y is None:  # a constant, which the rules may read
+                    if p._stamp > stamp:
+                        raise _changed_error(node, p)
                     continue
                 if rules is None:
                     gi = all_grads[i]

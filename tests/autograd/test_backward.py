@@ -173,6 +173,48 @@ def test_mutating_saved_input_is_detected_at_backward():
         y.backward()
 
 
+def _scalar_product(c):
+    x = Value(3.0)
+    return x, x * c
+
+
+def _reflected_product(c):
+    x = Value(3.0)
+    return x, c * x
+
+
+def _dense_layer(c):
+    w, b = Value(np.ones((2, 3))), Value(np.zeros(3))
+    return w, ag.linear(c, w, b).sum()
+
+
+@pytest.mark.parametrize("build", [_scalar_product, _reflected_product, _dense_layer])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_changing_a_constant_that_a_rule_reads_is_detected_at_backward(build, create_graph):
+    # The constant needs no gradient, but the other input's rule reads it (d(x*c)/dx
+    # = c, d(x@W)/dW = x): changed after the forward, it would give a wrong gradient.
+    scalar = build is not _dense_layer
+    c = Value(2.0 if scalar else np.ones((4, 2)), requires_grad=False)
+    x, y = build(c)
+    c.data = 5.0 if scalar else np.zeros((4, 2))
+    with pytest.raises(RuntimeError, match=r"\.data assigned \(or changed in place"):
+        y.backward(create_graph=create_graph)
+    assert x.grad is None  # nothing half-accumulated
+    x2, y2 = build(c)  # recomputed after the change: fine
+    y2.backward()
+    assert x2.grad is not None
+
+
+@pytest.mark.parametrize("data", [2.0, np.ones(2)])
+def test_a_leaf_that_turned_off_requires_grad_after_the_forward_gets_no_gradient(data):
+    v, w = Value(data), Value(data)
+    y = v.relu() + v * w
+    v.requires_grad = False
+    (y if type(data) is float else y.sum()).backward()
+    assert v.grad is None
+    np.testing.assert_array_equal(w.grad, data)
+
+
 def test_broadcasting_sums_back_over_ranks_and_size_one_axes():
     a = Value(np.ones((2, 1, 3)))
     b = Value(np.ones((4, 1)))
