@@ -265,7 +265,9 @@ def _propagate(
             f"backward: inner_grads must be None, True or False, got {inner_grads!r}"
         ) from None
     keep_scalars = store and scalars
-    other = every or (scalars and create_graph)  # a recorded gradient's node: tested on data
+    # Whether other nodes keep theirs by a test of their data: every node, or with
+    # create_graph (a recorded gradient is a Value, not a float) those at scalar level.
+    other = every or (scalars and create_graph)
     order = _collect(root)
     found: dict[int, Any] = {}
     checking = _v._ANOMALY_HOOK is not None
