@@ -26,9 +26,9 @@ and the Keras training methods on any Sequential (or any `nn.Model` subclass):
 
 Submodules: ``nn.init`` (initializers, ``manual_seed``), ``nn.activations``, ``nn.losses``
 (also the loss functions and the Keras-style losses), ``nn.optim``, ``nn.data``,
-``nn.layers``, ``nn.module``, ``nn.training`` (compile/fit/evaluate/predict/summary),
-``nn.callbacks``, ``nn.metrics``, ``nn.progress``, and ``nn.datasets`` (imported on first
-use).
+``nn.layers``, ``nn.module``, ``nn.memory`` (parameters on cache lines), ``nn.training``
+(compile/fit/evaluate/predict/summary), ``nn.callbacks``, ``nn.metrics``,
+``nn.progress``, and ``nn.datasets`` (imported on first use).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from nn import (
     init,
     layers,
     losses,
+    memory,
     metrics,
     module,
     optim,
@@ -96,7 +97,7 @@ __all__ = [
     "Sigmoid", "Softmax", "Softplus", "SparseCategoricalCrossentropy", "StateDictError",
     "Step", "StepDecay", "Tanh", "TrainingMixin",
     "activations", "callbacks", "datasets", "get_activation", "init", "layers", "losses",
-    "manual_seed", "metrics", "module", "optim", "progress", "training",
+    "manual_seed", "memory", "metrics", "module", "optim", "progress", "training",
 ]  # fmt: skip
 
 # Submodules imported on first attribute access (datasets pulls in urllib, gzip, ...).

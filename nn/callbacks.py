@@ -40,6 +40,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from nn.memory import aligned_copy
+
 __all__ = [
     "CSVLogger",
     "Callback",
@@ -368,7 +370,7 @@ class TerminateOnNaN(Callback):
             return
         kept = self._good if self._has_good else self._spare
         for buf, p in zip(kept, self._params):
-            p.data = buf.copy()
+            p.data = aligned_copy(buf)
         if self._last_good is None:
             where = "the weights it started with"
         else:

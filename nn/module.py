@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from autograd import Value
 from autograd.modulecalls import record_call
+from nn.memory import aligned_copy
 
 __all__ = ["LoadResult", "Module", "Parameter", "StateDictError"]
 
@@ -41,8 +42,9 @@ class Parameter(Value):
     """A learnable Value owned by a Module: always a numpy array, float32 by default.
 
     The data is copied, so later changes to the array passed in do not reach the
-    parameter. Pass ``dtype=np.float64`` (or call ``Module.to``) for float64 work such
-    as gradient checks.
+    parameter, into memory that starts on a 64-byte boundary (see `nn.memory`). Pass
+    ``dtype=np.float64`` (or call ``Module.to``) for float64 work such as gradient
+    checks.
     """
 
     __slots__ = ()
@@ -64,7 +66,14 @@ class Parameter(Value):
             raise TypeError(
                 f"Parameter: cannot turn {type(raw).__name__} into numbers: {exc}"
             ) from None
-        super().__init__(arr, requires_grad=requires_grad, name=name)
+        super().__init__(aligned_copy(arr), requires_grad=requires_grad, name=name)
+
+    def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
+        # copy.deepcopy and pickle rebuild the slots; the data goes back on a cache line.
+        for key, value in state[1].items():
+            object.__setattr__(self, key, value)
+        if isinstance(self._data, np.ndarray):
+            self._data = aligned_copy(self._data)
 
     def __repr__(self) -> str:
         d = self.data
@@ -231,7 +240,7 @@ class Module:
         for m in self.modules():
             m._dtype = dt  # read by layers that build their weights later
         for p in self.parameters():
-            p.data = p.data.astype(dt)
+            p.data = aligned_copy(p.data.astype(dt))
             p.grad = None
         return self
 
@@ -298,7 +307,7 @@ class Module:
                     raise StateDictError(
                         f"load_state_dict: {key!r} holds {arr.dtype} data, not numbers"
                     )
-                new[key] = np.array(arr, dtype=p.dtype)
+                new[key] = aligned_copy(arr.astype(p.dtype))
         for key, arr in new.items():
             params[key].data = arr
         return LoadResult(missing, unexpected)

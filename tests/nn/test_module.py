@@ -55,6 +55,40 @@ def test_parameter_is_a_float32_value_and_copies_its_data() -> None:
     assert "Parameter" in repr(p)
 
 
+def _starts_on_cache_lines(model: nn.Module) -> bool:
+    return all(p.data.ctypes.data % nn.memory.CACHE_LINE == 0 for p in model.parameters())
+
+
+def test_parameters_start_on_a_cache_line_wherever_they_come_from(tmp_path: Path) -> None:
+    import copy
+    import pickle
+
+    model = nn.Sequential(nn.Linear(784, 256), nn.PReLU(), nn.Dense(10))
+    model(np.ones((2, 784), np.float32))  # builds the Dense layer
+    assert len(model.parameters()) == 5 and _starts_on_cache_lines(model)
+    for p in model.parameters():  # an ordinary array of its own
+        d = p.data
+        assert type(d) is np.ndarray and d.flags.c_contiguous and d.flags.writeable
+    raw = np.arange(12.0).reshape(3, 4)
+    p = nn.Parameter(raw)
+    assert p.data.ctypes.data % 64 == 0 and np.array_equal(p.data, raw)
+    assert _starts_on_cache_lines(copy.deepcopy(model))
+    again = pickle.loads(pickle.dumps(model))
+    assert _starts_on_cache_lines(again)
+    assert [n for n, _ in again.named_parameters()] == [n for n, _ in model.named_parameters()]
+    model.to(np.float64)
+    assert _starts_on_cache_lines(model)
+    model.save_weights(tmp_path / "w.npz")
+    fresh = nn.Sequential(nn.Linear(784, 256), nn.PReLU(), nn.Dense(10, input_dim=256)).to(
+        np.float64
+    )
+    fresh.load_weights(tmp_path / "w.npz")
+    assert _starts_on_cache_lines(fresh)
+    assert all(
+        np.array_equal(a.data, b.data) for a, b in zip(fresh.parameters(), model.parameters())
+    )
+
+
 def test_discovery_in_attributes_lists_and_dicts_with_dotted_names() -> None:
     net = Net()
     names = [n for n, _ in net.named_parameters()]

@@ -1,0 +1,30 @@
+"""Where parameters live: arrays that start on a cache-line boundary.
+
+numpy places an array's data wherever its allocator hands out memory, which is
+16-byte aligned: a large weight matrix starts 16, 32 or 48 bytes past a 64-byte
+cache line about as often as on one. On this project's benchmark machine (OpenBLAS,
+2 cores) that placement alone moves a batch-32 SGD step of an MLP 784-256-128-10 by
+about a fifth, hand-written numpy and this engine alike: the step is fastest when
+the two large weight matrices start on a 64-byte boundary. Parameters are therefore
+stored that way, as PyTorch's CPU allocator stores every tensor. The array is an
+ordinary C-contiguous numpy array (a view of a slightly larger byte buffer), so
+nothing else needs to know.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["CACHE_LINE", "aligned_copy"]
+
+CACHE_LINE = 64  # bytes
+
+
+def aligned_copy(a: np.ndarray) -> np.ndarray:
+    """A C-contiguous copy of `a` (same dtype and shape) whose data starts on a
+    64-byte boundary."""
+    buf = np.empty(a.nbytes + CACHE_LINE, dtype=np.uint8)
+    start = -buf.ctypes.data % CACHE_LINE
+    out = buf[start : start + a.nbytes].view(a.dtype).reshape(a.shape)
+    np.copyto(out, a)
+    return out
