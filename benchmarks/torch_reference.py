@@ -27,7 +27,6 @@ from benchmarks.tensor import (
     engine_step,
     make_batch,
     make_model,
-    numpy_params,
     numpy_step,
 )
 
@@ -60,7 +59,7 @@ def ratios(batch: int, rounds: int = 21) -> tuple[float, float, float]:
     """(engine / numpy, torch / numpy, engine / torch) for one batch size."""
     x, y = make_batch(batch)
     model = make_model()
-    params = numpy_params(model)
+    params = [p.data for p in model.parameters()]  # shared, as in the tensor suite
     step = engine_step(model, nn.SGD(model.parameters(), lr=LR), nn.CrossEntropyLoss())
     xv = Value(x, requires_grad=False)
     repeat = {32: 20, 256: 4, 2048: 1}[batch]
