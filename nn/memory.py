@@ -14,17 +14,20 @@ nothing else needs to know.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 __all__ = ["CACHE_LINE", "aligned_copy"]
 
 CACHE_LINE = 64  # bytes
 
 
-def aligned_copy(a: np.ndarray) -> np.ndarray:
-    """A C-contiguous copy of `a` (same dtype and shape) whose data starts on a
-    64-byte boundary."""
-    buf = np.empty(a.nbytes + CACHE_LINE, dtype=np.uint8)
+def aligned_copy(a: np.ndarray, dtype: npt.DTypeLike | None = None) -> np.ndarray:
+    """A C-contiguous copy of `a` (of its shape; of `dtype` if given, cast as
+    ``astype`` casts) whose data starts on a 64-byte boundary."""
+    dt = a.dtype if dtype is None else np.dtype(dtype)
+    nbytes = a.size * dt.itemsize
+    buf = np.empty(nbytes + CACHE_LINE, dtype=np.uint8)
     start = -buf.ctypes.data % CACHE_LINE
-    out = buf[start : start + a.nbytes].view(a.dtype).reshape(a.shape)
-    np.copyto(out, a)
+    out = buf[start : start + nbytes].view(dt).reshape(a.shape)
+    np.copyto(out, a, casting="unsafe")
     return out

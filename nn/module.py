@@ -61,16 +61,20 @@ class Parameter(Value):
             raise TypeError(f"Parameter: dtype must be a floating-point type, got {dt}")
         raw = data.data if isinstance(data, Value) else data
         try:
-            arr = np.array(raw, dtype=dt)  # always a fresh copy
+            arr = np.asarray(raw, dtype=dt)
         except (TypeError, ValueError) as exc:
             raise TypeError(
                 f"Parameter: cannot turn {type(raw).__name__} into numbers: {exc}"
             ) from None
-        super().__init__(aligned_copy(arr), requires_grad=requires_grad, name=name)
+        super().__init__(aligned_copy(arr), requires_grad=requires_grad, name=name)  # a copy
 
-    def __setstate__(self, state: tuple[Any, dict[str, Any]]) -> None:
-        # copy.deepcopy and pickle rebuild the slots; the data goes back on a cache line.
-        for key, value in state[1].items():
+    def __setstate__(self, state: Any) -> None:
+        # copy.deepcopy and pickle rebuild the object from its state, (dict, slots) for
+        # an object with slots; the data goes back on a cache line.
+        attrs, slots = state if isinstance(state, tuple) else (state, None)
+        for key, value in (attrs or {}).items():
+            setattr(self, key, value)
+        for key, value in (slots or {}).items():
             object.__setattr__(self, key, value)
         if isinstance(self._data, np.ndarray):
             self._data = aligned_copy(self._data)
@@ -240,7 +244,7 @@ class Module:
         for m in self.modules():
             m._dtype = dt  # read by layers that build their weights later
         for p in self.parameters():
-            p.data = aligned_copy(p.data.astype(dt))
+            p.data = aligned_copy(p.data, dt)
             p.grad = None
         return self
 
@@ -307,7 +311,7 @@ class Module:
                     raise StateDictError(
                         f"load_state_dict: {key!r} holds {arr.dtype} data, not numbers"
                     )
-                new[key] = aligned_copy(arr.astype(p.dtype))
+                new[key] = aligned_copy(arr, p.dtype)
         for key, arr in new.items():
             params[key].data = arr
         return LoadResult(missing, unexpected)
