@@ -173,12 +173,12 @@ def test_mutating_saved_input_is_detected_at_backward():
         y.backward()
 
 
-def _scalar_product(c):
+def _constant_second(c):
     x = Value(3.0)
     return x, x * c
 
 
-def _reflected_product(c):
+def _constant_first(c):
     x = Value(3.0)
     return x, c * x
 
@@ -188,7 +188,7 @@ def _dense_layer(c):
     return w, ag.linear(c, w, b).sum()
 
 
-@pytest.mark.parametrize("build", [_scalar_product, _reflected_product, _dense_layer])
+@pytest.mark.parametrize("build", [_constant_second, _constant_first, _dense_layer])
 @pytest.mark.parametrize("create_graph", [False, True])
 def test_changing_a_constant_that_a_rule_reads_is_detected_at_backward(build, create_graph):
     # The constant needs no gradient, but the other input's rule reads it (d(x*c)/dx

@@ -233,7 +233,7 @@ def test_terminate_on_nan_stops_and_keeps_the_last_good_weights(capsys: Any) -> 
     now = [p.data for p in model.parameters()]
     assert all(np.all(np.isfinite(w)) for w in now)
     assert all(np.array_equal(a, b) for a, b in zip(now, good))
-    assert all(w.ctypes.data % nn.memory.CACHE_LINE == 0 for w in now)  # restored in place
+    assert all(w.ctypes.data % nn.memory.CACHE_LINE == 0 for w in now)  # on cache lines
     # The message names the epoch and the batch (counted from 1).
     bad = len(losses)
     assert (stop.stopped_epoch, stop.stopped_batch) == (0, bad - 1)
