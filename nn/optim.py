@@ -32,6 +32,7 @@ import numpy as np
 
 from autograd import Value
 from nn.arguments import positive_int
+from nn.memory import aligned_copy
 from nn.module import Module
 
 __all__ = [
@@ -270,7 +271,7 @@ class Optimizer:
             try:
                 d -= delta
             except ValueError:  # a read-only array (e.g. one the user assigned): replace it
-                p.data = (d - delta).astype(d.dtype)
+                p.data = aligned_copy(d - delta, d.dtype)  # (on a cache line: nn.memory)
                 continue
             p.data_changed()
 

@@ -413,3 +413,16 @@ def test_parameter_value_gradients_as_values_are_accepted() -> None:
     p.grad = Value(np.ones(2, np.float32))  # what create_graph=True leaves behind
     nn.SGD([p], lr=0.5).step()
     np.testing.assert_allclose(p.data, 0.5)
+
+
+def test_step_replaces_a_read_only_parameter_array_with_its_own() -> None:
+    p = nn.Parameter(np.ones(3))
+    frozen = np.full(3, 2.0, dtype=np.float32)
+    frozen.flags.writeable = False
+    p.data = frozen  # the user's array, which the step may not write into
+    p.grad = np.ones(3, dtype=np.float32)
+    nn.SGD([p], lr=0.5).step()
+    np.testing.assert_array_equal(p.data, [1.5, 1.5, 1.5])
+    np.testing.assert_array_equal(frozen, [2.0, 2.0, 2.0])
+    assert p.data.dtype == np.float32 and p.data.flags.writeable
+    assert p.data.ctypes.data % nn.memory.CACHE_LINE == 0
