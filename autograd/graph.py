@@ -198,8 +198,9 @@ def _released_error(node: Value) -> GraphReleasedError:
 _ONES: dict[tuple[tuple[int, ...], np.dtype[Any]], np.ndarray] = {}
 
 
-def _seed(root: Value, grad: Any, who: str) -> Any:
-    """The gradient that starts backward: 1 for a scalar, else the one given."""
+def _seed(root: Value, grad: Any, who: str, create_graph: bool) -> Any:
+    """The gradient that starts backward: 1 for a scalar, else the one given (its data,
+    when no graph of the gradients is recorded: rules then run on raw data)."""
     d = root._data
     if grad is None:
         if type(d) is float:
@@ -227,7 +228,11 @@ def _seed(root: Value, grad: Any, who: str) -> Any:
         gshape = shape_of(grad)
     if gshape != shape_of(d):
         raise ValueError(f"{who}: grad has shape {gshape} but the output has shape {shape_of(d)}")
-    return grad if isinstance(grad, Value) else _fit(grad, root)
+    if isinstance(grad, Value):
+        if create_graph:
+            return grad
+        grad = grad._data
+    return _fit(grad, root)
 
 
 def _changed_error(node: Value, p: Value) -> RuntimeError:
@@ -539,15 +544,24 @@ def gradients(
         raise ValueError("gradients: the output does not depend on any Value that requires grad")
     if retain_graph is None:
         retain_graph = create_graph
-    seed = _seed(output, grad_output, "gradients")
+    seed = _seed(output, grad_output, "gradients", create_graph)
     found = _propagate(
         output, seed, retain_graph, create_graph, store=False, wanted={id(x) for x in ins}
     )
     result = []
+    given = id(seed)
+    handed: set[int] = set()  # ids of the arrays returned so far
     for x in ins:
         g = found.get(id(x))
         if g is None:
             d = x._data
             g = 0.0 if type(d) is float else np.zeros_like(d)
+        elif type(g) is np.ndarray:
+            # Each result an array of its own, as each leaf's .grad is: not the
+            # grad_output given, not a view, not an array returned for another input
+            # (add hands one gradient to both of its inputs).
+            if id(g) == given or id(g) in handed or g.base is not None:
+                g = g.copy()
+            handed.add(id(g))
         result.append(g)
     return result

@@ -670,7 +670,7 @@ class Value:
             )
         if retain_graph is None:
             retain_graph = create_graph
-        seed = _graph._seed(self, grad, "backward")
+        seed = _graph._seed(self, grad, "backward", create_graph)
         _graph._propagate(self, seed, retain_graph, create_graph, True, inner_grads)
 
     def __repr__(self) -> str:

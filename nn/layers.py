@@ -289,7 +289,11 @@ class Sequential(TrainingMixin, Module):
         """Add a layer at the end (built at once if its input size is known); returns self."""
         self._check(layer)
         self._layers.append(layer)
-        self._propagate()
+        try:
+            self._propagate()
+        except Exception:  # a layer that does not fit: the model stays as it was
+            self._layers.pop()
+            raise
         return self
 
     add = append  # Keras' name

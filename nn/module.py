@@ -22,7 +22,7 @@ import difflib
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -32,7 +32,7 @@ from autograd import Value
 from autograd.modulecalls import record_call
 from nn.memory import aligned_copy
 
-__all__ = ["LoadResult", "Module", "Parameter", "StateDictError"]
+__all__ = ["LoadResult", "Module", "Parameter", "StateDictError", "UnbuiltParameters"]
 
 Shape = tuple[int, ...]
 PathLike = str | os.PathLike[str]
@@ -56,7 +56,14 @@ class Parameter(Value):
         name: str | None = None,
         dtype: npt.DTypeLike = np.float32,
     ) -> None:
-        dt = np.dtype(dtype)
+        try:
+            dt = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(
+                f"to: expects a floating-point dtype (np.float32, 'float64', ...), got "
+                f"{dtype!r}; the engine runs on numpy, on the CPU, so 'cpu' is the only "
+                "device it accepts"
+            ) from None
         if dt.kind != "f":
             raise TypeError(f"Parameter: dtype must be a floating-point type, got {dt}")
         raw = data.data if isinstance(data, Value) else data
@@ -85,6 +92,28 @@ class Parameter(Value):
             body = np.array2string(d, precision=4, separator=", ")
             return f"Parameter({body}, dtype={d.dtype})"
         return f"Parameter(shape={d.shape}, dtype={d.dtype})"
+
+
+def _zero_grads(params: Iterable[Value], set_to_none: bool) -> None:
+    """The gradients of `params` forgotten (None), or zeroed in place."""
+    for p in params:
+        g = p.grad
+        if set_to_none or g is None:
+            p.grad = None
+        elif type(g) is np.ndarray and g.flags.writeable:
+            g.fill(0)
+        else:  # a float, a recorded gradient (a Value), or a read-only array
+            d = g.data if isinstance(g, Value) else g
+            p.grad = 0.0 if isinstance(d, float) else np.zeros_like(d)
+
+
+class UnbuiltParameters(list[Parameter]):
+    """The parameters of a module that has lazily built layers still to build: a list,
+    plus the ``module`` they came from (see `Module.parameters`)."""
+
+    def __init__(self, params: list[Parameter], module: Module) -> None:
+        super().__init__(params)
+        self.module = module
 
 
 class StateDictError(ValueError):
@@ -204,8 +233,15 @@ class Module:
                 stack.append((full + ".", member._members()))
 
     def parameters(self) -> list[Parameter]:
-        """Every Parameter below this module, in a fixed order (a list, reusable)."""
-        return [p for _, p in self.named_parameters()]
+        """Every Parameter below this module, in a fixed order (a list, reusable).
+
+        While a lazily built layer below still waits for its first input, the list is an
+        `UnbuiltParameters` that remembers this module: an optimizer given it follows the
+        module and takes up the parameters the layer creates later (as PyTorch's
+        optimizers take up the parameters of its lazy modules).
+        """
+        params = [p for _, p in self.named_parameters()]
+        return params if self.built else UnbuiltParameters(params, self)
 
     def count_params(self, trainable_only: bool = False) -> int:
         """How many numbers the parameters hold (only those with requires_grad if asked)."""
@@ -221,10 +257,31 @@ class Module:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}{hint}")
 
     # --- training state ----------------------------------------------------------------
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (``.grad`` becomes None)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: ``.grad`` becomes None (PyTorch's default),
+        or with ``set_to_none=False`` an existing gradient is filled with zeros."""
+        _zero_grads(self.parameters(), set_to_none)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set ``requires_grad`` on every parameter (False freezes them); returns self."""
         for p in self.parameters():
-            p.grad = None
+            p.requires_grad = requires_grad
+        return self
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every submodule and then on this module (PyTorch's order: a
+        module after its children); returns self. The usual use is initialisation."""
+        seen: set[int] = set()
+        stack: list[tuple[Module, bool]] = [(self, False)]
+        while stack:  # an explicit stack: no recursion, however deep the nesting
+            m, children_done = stack.pop()
+            if children_done:
+                fn(m)
+            elif id(m) not in seen:  # a shared module once
+                seen.add(id(m))
+                stack.append((m, True))
+                stack.extend((c, False) for c in reversed(list(m.children())))
+        return self
 
     def train(self, mode: bool = True) -> Module:
         """Set ``.training`` on this module and all submodules; returns self."""
@@ -237,8 +294,21 @@ class Module:
         return self.train(False)
 
     def to(self, dtype: npt.DTypeLike) -> Module:
-        """Cast every parameter to a float dtype (e.g. float64 for gradient checks)."""
-        dt = np.dtype(dtype)
+        """Cast every parameter to a float dtype (e.g. float64 for gradient checks).
+
+        ``to("cpu")`` returns the module unchanged, so that PyTorch code that moves a
+        model to the CPU runs as it is: numpy arrays live there already.
+        """
+        if isinstance(dtype, str) and dtype.lower() == "cpu":
+            return self
+        try:
+            dt = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(
+                f"to: expects a floating-point dtype (np.float32, 'float64', ...), got "
+                f"{dtype!r}; the engine runs on numpy, on the CPU, so 'cpu' is the only "
+                "device it accepts"
+            ) from None
         if dt.kind != "f":
             raise TypeError(f"to: dtype must be a floating-point type, got {dt}")
         for m in self.modules():
@@ -326,6 +396,11 @@ class Module:
         """
         target = os.fspath(path)
         folder = os.path.dirname(os.path.abspath(target))
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(
+                f"save_weights: the folder {folder!r} of {target!r} does not exist; create "
+                "it first (os.makedirs)"
+            )
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
         try:
             with os.fdopen(fd, "wb") as f:

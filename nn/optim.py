@@ -7,8 +7,8 @@ skipped, as in PyTorch.
 
 Late binding: ``SGD(lr=0.1)`` without parameters is valid; ``bind(params)`` (replace)
 or ``add_params(params)`` (extend) supplies them later, which is what a Keras-style
-``compile`` does. ``bind(module)`` with a Module also works while the module still has
-lazily built layers: the parameter list is refreshed at each ``step()``/``zero_grad()``
+``compile`` does. A Module, or its ``parameters()``, also works while the module still
+has lazily built layers: the parameter list is refreshed at each ``step()``/``zero_grad()``
 until the module reports ``built``, then frozen. ``step()`` with no parameters raises
 ValueError.
 
@@ -33,7 +33,7 @@ import numpy as np
 from autograd import Value
 from nn.arguments import positive_int
 from nn.memory import aligned_copy
-from nn.module import Module
+from nn.module import Module, UnbuiltParameters, _zero_grads
 
 __all__ = [
     "SGD",
@@ -188,15 +188,14 @@ class Optimizer:
         """Use these parameters (a Module or an iterable of Values), dropping any state;
         returns self."""
         self._params, self._state, self._module = [], [], None
-        if isinstance(params, Module):
-            self._module = params
-            self._refresh()
-        else:
-            self.add_params(params)
-        return self
+        return self.add_params(params)
 
     def add_params(self, params: ParamsLike) -> Optimizer:
-        """Add parameters (a parameter already held is not added twice); returns self."""
+        """Add parameters (a parameter already held is not added twice); returns self.
+
+        A module, or the `parameters()` of one, whose lazily built layers have not built
+        yet is followed: the parameters those layers create are added when they appear.
+        """
         if isinstance(params, Module):
             params = params.parameters()
         if isinstance(params, Value):
@@ -204,6 +203,8 @@ class Optimizer:
                 f"{type(self).__name__}: params must be an iterable of Parameters or a "
                 "Module, got a single Value (wrap it in a list)"
             )
+        if isinstance(params, UnbuiltParameters):
+            self._module = params.module
         held = {id(p) for p in self._params}
         for i, p in enumerate(params):
             if not isinstance(p, Value):
@@ -217,15 +218,17 @@ class Optimizer:
         return self
 
     def _refresh(self) -> None:
-        """Re-read a bound module's parameters (lazy layers may have built), keeping the
-        state of those already held."""
+        """Re-read a followed module's parameters (lazy layers may have built), keeping
+        the state of those already held, and any other parameter held after them."""
         module = self._module
         if module is None:
             return
         old = {id(p): s for p, s in zip(self._params, self._state)}
-        self._params = list[Value](module.parameters())
+        params = module.parameters()
+        mine = {id(p) for p in params}
+        self._params = [*params, *(p for p in self._params if id(p) not in mine)]
         self._state = [old.get(id(p), {}) for p in self._params]
-        if module.built:
+        if not isinstance(params, UnbuiltParameters):
             self._module = None  # complete: no more refreshing
 
     @property
@@ -235,11 +238,15 @@ class Optimizer:
         return list(self._params)
 
     # --- the step ----------------------------------------------------------------------
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (``.grad`` becomes None, as PyTorch's default)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: ``.grad`` becomes None (PyTorch's default),
+        or with ``set_to_none=False`` an existing gradient is filled with zeros."""
         self._refresh()
-        for p in self._params:
-            p.grad = None
+        if set_to_none:  # the common case spelled out: it runs every step
+            for p in self._params:
+                p.grad = None
+        else:
+            _zero_grads(self._params, False)
 
     def step(self) -> None:
         """Update every parameter that has a gradient."""

@@ -471,3 +471,20 @@ def test_a_gradient_has_the_type_of_its_nodes_data():
     assert type(w.grad) is np.float64 and w.grad == 6.0
     assert type(y.grad) is np.float64 and y.grad == 3.0
     assert type(s.grad) is float and s.grad == 4.5
+
+
+def test_backward_with_a_value_as_grad_leaves_arrays_without_create_graph() -> None:
+    x = Value(np.ones(3))
+    (x * 2).backward(Value(np.arange(3.0)))
+    assert type(x.grad) is np.ndarray
+    np.testing.assert_array_equal(x.grad, [0.0, 2.0, 4.0])
+
+
+def test_gradients_returns_an_array_of_its_own_for_each_input() -> None:
+    x, y = Value(np.ones(3)), Value(np.ones(3))
+    given = np.arange(3.0)
+    gx, gy = ag.gradients(x + y, [x, y], grad_output=given)
+    assert gx is not gy and not np.shares_memory(gx, given)
+    gx, gy = ag.gradients((x + y).sum(), [x, y])
+    gx += 1
+    np.testing.assert_array_equal(gy, np.ones(3))

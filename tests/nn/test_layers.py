@@ -299,3 +299,11 @@ def test_layers_keep_float32_parameters_and_gradients() -> None:
         out.sum().backward()
         for p in model.parameters():
             assert p.dtype == np.float32 and p.grad.dtype == np.float32
+
+
+def test_append_of_a_layer_that_does_not_fit_leaves_the_model_as_it_was() -> None:
+    model = nn.Sequential(nn.Linear(4, 8))
+    with pytest.raises(ValueError, match="Linear"):
+        model.append(nn.Linear(5, 2))
+    assert len(model) == 1
+    assert model(np.ones((2, 4))).shape == (2, 8)

@@ -388,3 +388,40 @@ def test_public_names_resolve() -> None:
     assert callable(nn.datasets.make_moons)  # imported on first use
     with pytest.raises(AttributeError, match="no attribute 'Conv2d'"):
         _ = nn.Conv2d  # type: ignore[attr-defined]
+
+
+def test_to_cpu_is_the_identity_and_other_devices_are_refused() -> None:
+    m = nn.Linear(2, 3)
+    w = m.weight.data
+    assert m.to("cpu") is m and m.weight.data is w
+    with pytest.raises(TypeError, match=r"to: .*'cuda'.*'cpu' is the only device"):
+        m.to("cuda")
+
+
+def test_save_weights_into_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "w.npz"
+    with pytest.raises(FileNotFoundError, match=r"save_weights: the folder .*missing"):
+        nn.Linear(2, 3).save_weights(target)
+    assert not (tmp_path / "missing").exists()
+
+
+def test_apply_visits_children_before_their_parent_and_requires_grad_freezes() -> None:
+    inner = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+    model = nn.Sequential(inner, nn.Linear(3, 1))
+    seen: list[nn.Module] = []
+    assert model.apply(seen.append) is model
+    assert seen == [inner[0], inner[1], inner, model[1], model]
+    assert model.requires_grad_(False) is model
+    assert not any(p.requires_grad for p in model.parameters())
+    model.requires_grad_()
+    assert all(p.requires_grad for p in model.parameters())
+
+
+def test_module_zero_grad_can_zero_in_place() -> None:
+    m = nn.Linear(2, 1)
+    m(np.ones((1, 2))).sum().backward()
+    g = m.weight.grad
+    m.zero_grad(set_to_none=False)
+    assert m.weight.grad is g and not g.any()
+    m.zero_grad()
+    assert m.weight.grad is None

@@ -426,3 +426,60 @@ def test_step_replaces_a_read_only_parameter_array_with_its_own() -> None:
     np.testing.assert_array_equal(frozen, [2.0, 2.0, 2.0])
     assert p.data.dtype == np.float32 and p.data.flags.writeable
     assert p.data.ctypes.data % nn.memory.CACHE_LINE == 0
+
+
+# --- optimizers made before lazily built layers build ---------------------------------
+
+
+class _HalfLazy(nn.Module):
+    """A PyTorch-style model with a Keras layer that builds at its first call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 8)
+        self.out = nn.Dense(2)
+
+    def forward(self, x: Any) -> Any:
+        return self.out(self.fc(x).relu())
+
+
+@pytest.mark.parametrize("make", [nn.SGD, nn.Adam])
+def test_an_optimizer_given_parameters_before_a_lazy_layer_builds_updates_it(make: Any) -> None:
+    nn.manual_seed(0)
+    net = _HalfLazy()
+    params = net.parameters()
+    assert isinstance(params, nn.module.UnbuiltParameters) and len(params) == 2
+    opt = make(params, lr=0.1)
+    x = np.random.default_rng(0).standard_normal((5, 4))
+    y = np.array([0, 1, 0, 1, 1])
+    for _ in range(2):
+        opt.zero_grad()
+        nn.CrossEntropyLoss()(net(x), y).backward()
+        if _ == 0:
+            kernel = net.out.kernel.data.copy()
+        opt.step()
+    assert [id(p) for p in opt.params] == [id(p) for p in net.parameters()]
+    assert not np.array_equal(net.out.kernel.data, kernel)
+    # Built now: a plain list, and the optimizer no longer re-reads the module.
+    assert type(net.parameters()) is list
+
+
+def test_following_a_lazy_module_keeps_other_parameters_and_the_modules_order() -> None:
+    extra = nn.Parameter(np.ones(3))
+    model = nn.Sequential(nn.Dense(4), nn.Linear(4, 2))
+    opt = nn.SGD([extra], lr=0.1).add_params(model.parameters())
+    model(np.ones((1, 3)))
+    assert [id(p) for p in opt.params] == [id(p) for p in [*model.parameters(), extra]]
+
+
+def test_zero_grad_set_to_none_false_zeroes_in_place() -> None:
+    p = nn.Parameter(np.ones(3))
+    q = nn.Parameter(np.ones(2))
+    opt = nn.SGD([p, q], lr=0.1)
+    (p * 2).sum().backward()
+    g = p.grad
+    opt.zero_grad(set_to_none=False)
+    assert p.grad is g and np.array_equal(g, np.zeros(3))
+    assert q.grad is None  # no gradient yet: stays None, as in PyTorch
+    opt.zero_grad()
+    assert p.grad is None
