@@ -10,7 +10,7 @@ raw numpy arrays alike and its gradient comes from the engine:
     prelu(x, a)   = x if x > 0 else a * x            (a learned; PReLU holds it)
     elu(x)        = x if x > 0 else alpha (e^x - 1)  (alpha 1.0)
     softplus(x)   = log(1 + e^x)                     (stable for large |x|)
-    softmax(x)    = e^x / sum(e^x) along an axis
+    softmax(x)    = e^x / sum(e^x) along an axis     (``axis``, or PyTorch's ``dim``)
     step(x)       = 1 if x > 0 else 0                (Heaviside; gradient 0)
     linear(x)     = x
 
@@ -106,14 +106,28 @@ def softplus(x: Any) -> Any:
     return autograd.softplus(x)
 
 
-def softmax(x: Any, axis: int = -1) -> Any:
-    """e^x / sum(e^x) along ``axis`` (shifted by the max, so large inputs are safe)."""
-    return autograd.softmax(x, axis=axis)
+def _axis(who: str, axis: int | None, dim: int | None) -> int:
+    """The axis given as ``axis`` (Keras' and numpy's name) or ``dim`` (PyTorch's), -1 if
+    neither; both at once is a TypeError, since they could disagree."""
+    if dim is None:
+        return -1 if axis is None else int(axis)
+    if axis is not None:
+        raise TypeError(
+            f"{who}: got axis={axis!r} and dim={dim!r}; dim is PyTorch's name for axis, "
+            "give one, not both"
+        )
+    return int(dim)
 
 
-def log_softmax(x: Any, axis: int = -1) -> Any:
-    """x - logsumexp(x) along ``axis``."""
-    return autograd.log_softmax(x, axis=axis)
+def softmax(x: Any, axis: int | None = None, *, dim: int | None = None) -> Any:
+    """e^x / sum(e^x) along ``axis`` (or ``dim``, PyTorch's name; the last by default),
+    shifted by the max, so large inputs are safe."""
+    return autograd.softmax(x, axis=_axis("softmax", axis, dim))
+
+
+def log_softmax(x: Any, axis: int | None = None, *, dim: int | None = None) -> Any:
+    """x - logsumexp(x) along ``axis`` (or ``dim``, PyTorch's name; the last by default)."""
+    return autograd.log_softmax(x, axis=_axis("log_softmax", axis, dim))
 
 
 def step(x: Any) -> Any:
@@ -283,13 +297,14 @@ class Softplus(Activation):
 
 
 class Softmax(Activation):
-    """e^x / sum(e^x) along ``axis`` (the last by default)."""
+    """e^x / sum(e^x) along ``axis`` (the last by default). ``dim`` is PyTorch's name for
+    it: ``Softmax(dim=1)`` is ``Softmax(axis=1)``."""
 
     key = "softmax"
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, axis: int | None = None, *, dim: int | None = None) -> None:
         super().__init__()
-        self.axis = int(axis)
+        self.axis = _axis("Softmax", axis, dim)
 
     def forward(self, x: Any) -> Any:
         return autograd.softmax(x, axis=self.axis)
@@ -299,13 +314,14 @@ class Softmax(Activation):
 
 
 class LogSoftmax(Activation):
-    """log(softmax(x)) along ``axis``, computed as x - logsumexp(x)."""
+    """log(softmax(x)) along ``axis`` (the last by default; ``dim`` is PyTorch's name for
+    it), computed as x - logsumexp(x)."""
 
     key = "log_softmax"
 
-    def __init__(self, axis: int = -1) -> None:
+    def __init__(self, axis: int | None = None, *, dim: int | None = None) -> None:
         super().__init__()
-        self.axis = int(axis)
+        self.axis = _axis("LogSoftmax", axis, dim)
 
     def forward(self, x: Any) -> Any:
         return autograd.log_softmax(x, axis=self.axis)

@@ -15,7 +15,9 @@ element (PyTorch's reduction="mean"; for one output per sample that is the batch
 
 BCE clips p instead of clamping log p at -100 (PyTorch's way) because the clip's
 gradient is zero outside [eps, 1 - eps], so p = 0 or 1 gives a finite loss and a zero
-gradient, never inf * 0 = nan; inside that range both conventions agree.
+gradient, never inf * 0 = nan; inside that range both conventions agree. Predictions
+outside [0, 1] (logits, usually) raise a ValueError, as PyTorch's BCELoss does, instead
+of being clipped to a loss with zero gradient; nan is left to the nan checks.
 
 Targets are numpy arrays (or lists, or constant Values); they never become graph nodes
 that need gradients. Float targets are cast to the predictions' dtype, so a float64 label
@@ -159,11 +161,40 @@ def _check_probability_targets(who: str, t: Any) -> None:
         )
 
 
+def _check_probabilities(who: str, arg: str, pred: Any, fix: str) -> None:
+    """Predictions given as probabilities must lie in [0, 1], as PyTorch's BCELoss says.
+
+    Outside it the clip below has zero gradient: logits passed here by mistake would
+    give a finite loss that never moves. One min and one max over the predictions; a
+    nan makes both nan and both comparisons false, so nan is left to the nan checks
+    (fit stops on a nan loss with its own message).
+    """
+    d = pred.data if isinstance(pred, Value) else pred
+    if type(d) is not np.ndarray:
+        d = np.asarray(d)
+    if d.size == 0:
+        return
+    lo, hi = d.min(), d.max()
+    if lo < 0 or hi > 1:
+        raise ValueError(
+            f"{who}: {arg} must hold probabilities in [0, 1], got values from {lo} to {hi} "
+            f"(shape {d.shape}); {fix}"
+        )
+
+
+_BCE_FIX = "for logits use BCEWithLogitsLoss (or BinaryCrossentropy(from_logits=True))"
+
+
 def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Any:
-    """-(y log p + (1 - y) log(1 - p)) with p clipped to [1e-7, 1 - 1e-7]."""
+    """-(y log p + (1 - y) log(1 - p)) with p clipped to [1e-7, 1 - 1e-7].
+
+    p must lie in [0, 1] (ValueError otherwise, as in PyTorch); for logits use
+    `binary_cross_entropy_with_logits`.
+    """
     who = "binary_cross_entropy"
     t = _float_target(who, pred, target)
     _check_probability_targets(who, t)
+    _check_probabilities(who, "pred", pred, _BCE_FIX)
     p = autograd.clip(pred, lo=EPSILON, hi=1.0 - EPSILON)
     loss = -(t * autograd.log(p) + (1.0 - t) * autograd.log(1.0 - p))
     return _reduce(who, loss, reduction)
@@ -319,7 +350,8 @@ class L1Loss(_Loss):
 
 
 class BCELoss(_Loss):
-    """Binary cross-entropy of probabilities (see `binary_cross_entropy`)."""
+    """Binary cross-entropy of probabilities in [0, 1] (see `binary_cross_entropy`);
+    predictions outside [0, 1] raise ValueError (use BCEWithLogitsLoss for logits)."""
 
     def forward(self, pred: Any, target: Any) -> Any:
         return _renamed("BCELoss", binary_cross_entropy, pred, target, self.reduction)
@@ -454,7 +486,9 @@ class MeanAbsoluteError(_KerasLoss):
 
 class BinaryCrossentropy(_KerasLoss):
     """Keras' "binary_crossentropy": targets in [0, 1] against probabilities (clipped to
-    [1e-7, 1 - 1e-7]) or, with ``from_logits=True``, logits (the stable softplus form)."""
+    [1e-7, 1 - 1e-7]) or, with ``from_logits=True``, logits (the stable softplus form).
+    Probabilities outside [0, 1] raise ValueError, as in PyTorch (Keras would clip them
+    silently, to a zero gradient)."""
 
     name = "binary_crossentropy"
     target_kind = "binary"
@@ -466,6 +500,9 @@ class BinaryCrossentropy(_KerasLoss):
         if self.from_logits:
             loss = autograd.softplus(y_pred) - y_pred * t
         else:
+            _check_probabilities(
+                who, "y_pred", y_pred, "for logits use from_logits=True (or BCEWithLogitsLoss)"
+            )
             p = autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON)
             loss = -(t * autograd.log(p) + (1.0 - t) * autograd.log(1.0 - p))
         return _keras_reduce(who, loss, self.reduction)
@@ -538,6 +575,8 @@ def get_loss(spec: str | Module | Callable[..., Any]) -> Module | Callable[..., 
     """
     if isinstance(spec, str):
         return lookup(_LOSSES_BY_NAME, spec, "loss")()
+    if isinstance(spec, type):  # callable, but calling it would build a loss, not apply one
+        raise TypeError(f"loss is the class {spec.__name__}; pass an instance, {spec.__name__}()")
     if isinstance(spec, Module) or callable(spec):
         return spec
     raise TypeError(

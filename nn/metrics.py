@@ -23,7 +23,9 @@ thresholds at 0 instead of 0.5, since sigmoid(z) > 0.5 exactly when z > 0 (Keras
 this to the user, who then reads an accuracy computed at the wrong threshold).
 
 A function ``fn(y_true, y_pred)`` returning per-sample values (or their mean) is a metric
-too; it is named after the function.
+too; it is named after the function. As in Keras, it sees the two arrays at the same rank
+(`align_ranks`): targets of shape (N,) against outputs of shape (N, 1) come as (N, 1), so
+``y_pred - y_true`` is (N, 1), not a broadcast (N, N).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from nn.arguments import lookup
 
 __all__ = [
     "Accuracy",
+    "align_ranks",
     "BinaryAccuracy",
     "CategoricalAccuracy",
     "FunctionMetric",
@@ -47,6 +50,38 @@ __all__ = [
     "get_metric",
     "known_metrics",
 ]
+
+
+def align_ranks(y_true: Any, y_pred: Any) -> tuple[Any, Any]:
+    """``(y_true, y_pred)`` at the same rank when their ranks differ by one and the
+    larger has a last axis of size 1, as Keras' ``squeeze_or_expand_to_same_rank`` does
+    before calling a loss or metric function: the rank-1 one gets a trailing axis ((N,)
+    against (N, 1) becomes (N, 1)); otherwise that size-1 axis is squeezed. Anything else
+    (integer labels (N,) against scores (N, C), equal ranks) is returned as it is.
+
+    Works on numpy arrays and on Values alike (both have ``shape`` and ``reshape``; a
+    Value's reshape is recorded, so the gradient flows back through it). Written for
+    the per-batch path: two shape reads and a comparison when nothing changes.
+    """
+    t_shape = np.shape(y_true) if not hasattr(y_true, "shape") else y_true.shape
+    p_shape = np.shape(y_pred) if not hasattr(y_pred, "shape") else y_pred.shape
+    extra = len(t_shape) - len(p_shape)
+    if extra == 1 and t_shape[-1] == 1:
+        if len(p_shape) == 1:
+            y_pred = _reshape(y_pred, (*p_shape, 1))
+        else:
+            y_true = _reshape(y_true, t_shape[:-1])
+    elif extra == -1 and p_shape[-1] == 1:
+        if len(t_shape) == 1:
+            y_true = _reshape(y_true, (*t_shape, 1))
+        else:
+            y_pred = _reshape(y_pred, p_shape[:-1])
+    return y_true, y_pred
+
+
+def _reshape(a: Any, shape: tuple[int, ...]) -> Any:
+    """A Value's or an array's own reshape (a Value's keeps the graph); lists via numpy."""
+    return a.reshape(shape) if hasattr(a, "reshape") else np.reshape(a, shape)
 
 
 def _rows(a: np.ndarray, n: int) -> np.ndarray:
@@ -178,7 +213,8 @@ class FunctionMetric(Metric):
     """A function ``fn(y_true, y_pred)`` of numpy arrays as a metric.
 
     It may return one value per sample (summed here) or a single mean (scaled by the
-    batch size), so both styles of Keras custom metric work.
+    batch size), so both styles of Keras custom metric work. The arrays come at the same
+    rank (`align_ranks`), as Keras hands them to a metric function.
     """
 
     def __init__(
@@ -189,7 +225,7 @@ class FunctionMetric(Metric):
 
     def batch_sum(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
         n = y_pred.shape[0]
-        value = np.asarray(self.fn(y_true, y_pred), dtype=np.float64)
+        value = np.asarray(self.fn(*align_ranks(y_true, y_pred)), dtype=np.float64)
         if value.ndim == 0:
             return float(value) * n
         if value.shape[0] != n:
@@ -228,6 +264,8 @@ def get_metric(spec: str | Metric | Callable[[np.ndarray, np.ndarray], Any]) -> 
         return spec
     if isinstance(spec, str):
         return lookup(_BY_NAME, spec, "metric")(spec)
+    if isinstance(spec, type):  # callable, but not a function of (y_true, y_pred)
+        raise TypeError(f"metric is the class {spec.__name__}; pass an instance, {spec.__name__}()")
     if callable(spec):
         return FunctionMetric(spec)
     raise TypeError(f"a metric must be a name, a Metric or a function, got {type(spec).__name__}")

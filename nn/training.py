@@ -51,7 +51,10 @@ fit(x, y, *, epochs=1, batch_size=32, validation_split=0.0, validation_data=None
     back the weights of the last batch with a finite loss).
 
 evaluate(x, y, batch_size=32, verbose=1) -> loss, or [loss, *metrics]
-predict(x, batch_size=32) -> numpy array, computed under ``autograd.no_grad()``
+predict(x, batch_size=32, verbose=0) -> numpy array, computed under ``autograd.no_grad()``
+    (silent by default; verbose=1 prints one line when done, as `evaluate` does). x of a
+    single sample without its batch axis, e.g. (4,) for a model of 4 inputs, raises a
+    ValueError saying so and suggesting x[None].
 summary() -> prints layer (type), output shape and parameter count, then the totals.
 """
 
@@ -74,7 +77,7 @@ from nn.arguments import lookup, positive_int
 from nn.callbacks import Callback, History, TerminateOnNaN, overrides
 from nn.checks import as_nonempty_array, check_targets, loss_number
 from nn.data import DataLoader
-from nn.metrics import Metric, get_metric
+from nn.metrics import Metric, align_ranks, get_metric
 from nn.module import Module
 from nn.optim import SGD, Adam, Optimizer
 from nn.progress import check_verbose, format_logs, format_timing, make_progress
@@ -161,11 +164,28 @@ def _resolve_loss(spec: Any) -> tuple[Any, LossCall, str]:
         return loss, loss, name
     if not isinstance(loss, Module) and loss in _FUNCTION_TRAITS:
         return loss, loss, name
+    if isinstance(loss, Module):  # the Keras-style classes, which handle shapes themselves
 
-    def call(out: Any, y: Any) -> Any:  # Keras order: targets first
-        return loss(y, out)
+        def call(out: Any, y: Any) -> Any:  # Keras order: targets first
+            return loss(y, out)
 
-    return loss, call, name
+        return loss, call, name
+
+    def call_function(out: Any, y: Any) -> Any:
+        # A user function sees y_true and y_pred at the same rank, as Keras hands them
+        # over: (N,) targets against (N, 1) outputs would otherwise broadcast to (N, N)
+        # in ``y_pred - y_true`` and silently train on the wrong loss.
+        return loss(*align_ranks(y, out))
+
+    return loss, call_function, name
+
+
+def _reject_class(what: str, spec: Any, verb: str = "is") -> None:
+    """A class where an instance belongs (``loss=nn.CrossEntropyLoss``) is callable, so
+    it would be taken for a function and fail later with a confusing message."""
+    if isinstance(spec, type):
+        name = spec.__name__
+        raise TypeError(f"compile: {what} {verb} the class {name}; pass an instance, {name}()")
 
 
 def _resolve_optimizer(spec: Any) -> Optimizer:
@@ -259,11 +279,15 @@ class TrainingMixin(_MixinBase):
         metrics: Sequence[Any] | str | None = None,
     ) -> None:
         """Choose the optimizer, the loss and the metrics (see the module docstring)."""
+        _reject_class("optimizer", optimizer)
+        _reject_class("loss", loss)
         opt = _resolve_optimizer(optimizer)
         loss_obj, call, loss_name = _resolve_loss(loss)
-        specs = [metrics] if isinstance(metrics, str) else list(metrics or [])
+        one = isinstance(metrics, str | type | Metric) or callable(metrics)
+        specs: list[Any] = [metrics] if one else list(metrics or [])
         found: list[Metric] = []
         for spec in specs:
+            _reject_class("metrics", spec, "holds")
             try:
                 found.append(get_metric(spec))
             except (ValueError, TypeError) as exc:
@@ -304,25 +328,49 @@ class TrainingMixin(_MixinBase):
             return np.dtype(p.dtype)
         return np.dtype(self._dtype)
 
-    def _probe(self, who: str, x: np.ndarray) -> tuple[Any, tuple[int, ...]]:
+    def _expected_input_shape(self) -> tuple[int, ...] | None:
+        """The per-sample input shape the model was declared with or last accepted."""
+        declared = self.declared_input_shape()
+        return tuple(declared) if declared is not None else self._seen_input_shape
+
+    def _single_sample(self, who: str, x: np.ndarray, what: str) -> str | None:
+        """The message for x that is one sample without its batch axis (Keras' "expected
+        shape=(None, 4), found shape=(4,)"), or None when x is not that."""
+        expected = self._expected_input_shape()
+        if expected is None or tuple(x.shape) != expected:
+            return None
+        fix = f"{what}[None] or {what}.reshape(1, -1)" if x.ndim == 1 else f"{what}[None]"
+        return (
+            f"{who}: the model expects {what} of shape {(None, *expected)}, got {what} of "
+            f"shape {x.shape}: one sample without the batch axis? pass {fix}"
+        )
+
+    def _probe(self, who: str, x: np.ndarray, what: str = "x") -> tuple[Any, tuple[int, ...]]:
         """Run two samples through the model without recording a graph (this also builds
         lazy layers); return the output and its shape, or raise a ValueError naming x's
         shape."""
+        # Checked first: the probe below would cut a lone sample (4,) to "a batch" (2,)
+        # and the layer's complaint about shape (2,) would contradict the x given.
+        single = self._single_sample(who, x, what)
+        if single is not None:
+            raise ValueError(single)
         k = min(2, x.shape[0])
         xb = Value(x[:k].astype(self._dtype_now(), copy=False), requires_grad=False)
         try:
             with autograd.no_grad():
                 out = self(xb)
         except (ValueError, TypeError, IndexError) as exc:
+            expected = self._expected_input_shape()
+            wants = "" if expected is None else f"; it expects {(None, *expected)}"
             raise ValueError(
-                f"{who}: the model does not accept x of shape {x.shape} ({x.shape[1:]} per "
-                f"sample): {exc}"
+                f"{who}: the model does not accept {what} of shape {x.shape} ({x.shape[1:]} "
+                f"per sample{wants}): {exc}{_one_axis_hint(x, what)}"
             ) from None
         shape = tuple(np.shape(out.data if isinstance(out, Value) else out))
         if not shape or shape[0] != k:
             raise ValueError(
                 f"{who}: the model's output for {k} samples has shape {shape}, without a "
-                "batch axis first"
+                f"batch axis first{_one_axis_hint(x, what)}"
             )
         self._seen_input_shape = tuple(int(d) for d in x.shape[1:])
         return out, shape
@@ -342,7 +390,7 @@ class TrainingMixin(_MixinBase):
                 f"{who}: {what} and {ys} have different lengths: {what} has {xa.shape[0]} "
                 f"samples, {ys} has {ya.shape[0]}"
             )
-        out, out_shape = self._probe(who, xa)
+        out, out_shape = self._probe(who, xa, what)
         dtype = self._dtype_now()
         ya = check_targets(who, state.target_kind, ya, out_shape, dtype, ys)
         xa = xa.astype(dtype, copy=False)
@@ -598,11 +646,17 @@ class TrainingMixin(_MixinBase):
             return named
         return figures[0] if len(figures) == 1 else figures
 
-    def predict(self, x: Any, batch_size: int | None = 32) -> np.ndarray:
+    def predict(self, x: Any, batch_size: int | None = 32, verbose: int | str = 0) -> np.ndarray:
         """The model's outputs for x as a numpy array, batch by batch, in eval mode and
-        under ``autograd.no_grad()`` (no graph is recorded)."""
+        under ``autograd.no_grad()`` (no graph is recorded).
+
+        ``verbose`` as in Keras (0, 1, 2 or "auto"), but silent by default: 1, 2 and
+        "auto" print one line when done, ``"3/3 - 0s 1ms/step"``, like `evaluate`.
+        """
         who = "predict"
         batch_size = 32 if batch_size is None else positive_int(who, "batch_size", batch_size)
+        verbose = check_verbose(verbose, who)
+        t0 = time.perf_counter()
         xa = as_nonempty_array(who, "x", x)
         self._probe(who, xa)  # shape errors name x, before any batch
         xa = xa.astype(self._dtype_now(), copy=False)
@@ -616,6 +670,9 @@ class TrainingMixin(_MixinBase):
                     outs.append(np.asarray(out.data if isinstance(out, Value) else out))
         finally:
             self.train(was_training)
+        if verbose:
+            steps = len(outs)
+            print(f"{steps}/{steps} - {format_timing(time.perf_counter() - t0, steps)}")
         return np.concatenate(outs, axis=0)
 
     # --- summary -------------------------------------------------------------------------------
@@ -674,6 +731,16 @@ class TrainingMixin(_MixinBase):
         for name, child in self.named_children():
             rows.append((f"{name} ({type(child).__name__})", "?", _count(child)))
         return rows
+
+
+def _one_axis_hint(x: np.ndarray, what: str) -> str:
+    """For 1-D x, which is read as that many samples of shape (): how to pass one sample."""
+    if x.ndim != 1:
+        return ""
+    return (
+        f" ({what} of shape {x.shape} is read as {x.shape[0]} samples of shape (); for one "
+        f"sample of {x.shape[0]} features pass {what}[None] or {what}.reshape(1, -1))"
+    )
 
 
 def _shape_text(shape: tuple[int, ...] | None) -> str:

@@ -198,3 +198,21 @@ def test_reprs() -> None:
     assert repr(nn.PReLU(4)) == "PReLU(num_parameters=4)"
     assert repr(nn.Softmax()) == "Softmax(axis=-1)"
     assert repr(nn.Step()) == "Step()"
+
+
+def test_softmax_takes_pytorchs_dim_for_axis() -> None:
+    x = RNG.normal(size=(3, 4))
+    np.testing.assert_allclose(nn.Softmax(dim=0)(Value(x)).data, _softmax(x, axis=0))
+    np.testing.assert_allclose(nn.Softmax(dim=1)(Value(x)).data, _softmax(x, axis=1))
+    np.testing.assert_allclose(
+        nn.LogSoftmax(dim=0)(Value(x)).data, np.log(_softmax(x, axis=0)), rtol=1e-12
+    )
+    np.testing.assert_allclose(A.softmax(Value(x), dim=0).data, _softmax(x, axis=0))
+    np.testing.assert_allclose(A.log_softmax(x, dim=0), np.log(_softmax(x, axis=0)))
+    assert repr(nn.Softmax(dim=0)) == "Softmax(axis=0)"
+    assert nn.LogSoftmax(1).axis == 1  # positional, as nn.Softmax(1) in PyTorch
+    for make in (nn.Softmax, nn.LogSoftmax):
+        with pytest.raises(TypeError, match=r"axis=1.*dim=0.*not both"):
+            make(axis=1, dim=0)
+    with pytest.raises(TypeError, match=r"softmax: .*not both"):
+        A.softmax(x, axis=1, dim=1)

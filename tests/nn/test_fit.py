@@ -605,3 +605,152 @@ def test_nan_loss_without_terminate_on_nan_stops_with_a_warning() -> None:
         history = model.fit(x, y, epochs=5, shuffle=False, verbose=0, callbacks=[Count()])
     assert batches == [0, 1, 2] and len(history.history["loss"]) == 1
     assert all(np.isfinite(p.data).all() for p in model.parameters())
+
+
+# --- BCE on logits, custom functions, classes for instances, predict ------------------------
+
+
+def test_fit_with_bce_on_a_linear_output_names_the_loss_and_the_fix() -> None:
+    x, y = make_moons(64, seed=0)
+    nn.manual_seed(0)
+    model = nn.Sequential(nn.Dense(1, input_dim=2))  # logits, not probabilities
+    with pytest.warns(UserWarning, match="not probabilities"):
+        model.compile("sgd", nn.BCELoss())
+    with pytest.raises(ValueError, match=r"fit: the loss BCELoss.*BCEWithLogitsLoss"):
+        model.fit(x * 10, y, epochs=1, verbose=0)
+
+
+def test_bce_with_nan_predictions_still_stops_at_the_nan_batch() -> None:
+    x, y = make_moons(64, seed=0)
+    x = x.copy()
+    x[40] = np.nan  # batch 2 of 2, without shuffling: sigmoid(nan) is nan, not out of range
+    model = moons_model()
+    model.compile(nn.SGD(lr=0.1), nn.BCELoss())
+    stop = nn.callbacks.TerminateOnNaN()
+    model.fit(x, y, epochs=2, batch_size=32, shuffle=False, callbacks=[stop], verbose=0)
+    assert (stop.stopped_epoch, stop.stopped_batch) == (0, 1)
+    assert all(np.all(np.isfinite(p.data)) for p in model.parameters())
+
+
+def _regression(n: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 3))
+    w = np.array([1.0, -2.0, 0.5])
+    return x, x @ w, w  # targets of shape (n,), as Keras users pass them
+
+
+def test_a_custom_loss_function_gets_targets_of_the_outputs_rank() -> None:
+    x, y, w = _regression()
+    seen: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+
+    def my_mse(y_true: Any, y_pred: Any) -> Any:
+        seen.append((np.shape(y_true), y_pred.shape))
+        return autograd.mean((y_pred - y_true) ** 2)  # (N,) - (N, 1) would be (N, N)
+
+    nn.manual_seed(0)
+    model = nn.Sequential(nn.Dense(1, input_dim=3))
+    model.compile(optimizer=nn.SGD(lr=0.1), loss=my_mse)
+    hist = model.fit(x, y, epochs=30, batch_size=32, verbose=0)
+    assert all(len(t) == len(p) == 2 for t, p in seen)
+    assert hist.history["loss"][-1] < 1e-3
+    np.testing.assert_allclose(model[0].kernel.data[:, 0], w, atol=0.02)
+    assert model.evaluate(x, y, verbose=0) < 1e-3
+
+
+def test_a_custom_loss_function_on_outputs_of_shape_n_gets_them_as_a_column() -> None:
+    class Flat(nn.Model):  # outputs (N,) against targets (N, 1): Keras expands y_pred
+        def __init__(self) -> None:
+            super().__init__()
+            self.dense = nn.Dense(1, input_dim=3)
+
+        def forward(self, x: Any) -> Any:
+            return autograd.reshape(self.dense(x), shape=(-1,))
+
+    x, y, _ = _regression()
+    seen: list[tuple[int, ...]] = []
+
+    def my_mse(y_true: Any, y_pred: Any) -> Any:
+        seen.append(y_pred.shape)
+        return autograd.mean((y_pred - y_true) ** 2)
+
+    nn.manual_seed(0)
+    model = Flat()
+    model.compile(optimizer=nn.SGD(lr=0.1), loss=my_mse)
+    hist = model.fit(x, y[:, None], epochs=30, verbose=0)
+    assert hist.history["loss"][-1] < 1e-3 and all(s[-1:] == (1,) for s in seen)
+
+
+def test_a_custom_loss_on_class_labels_gets_them_unchanged() -> None:
+    x, y = make_moons(64, seed=0)
+    seen: list[tuple[int, ...]] = []
+
+    def sparse(y_true: Any, y_pred: Any) -> Any:
+        seen.append(np.shape(y_true))
+        return L.cross_entropy(y_pred, y_true)
+
+    model = nn.Sequential(nn.Dense(2, input_dim=2))
+    model.compile("sgd", loss=sparse)
+    model.fit(x, y.astype(int), epochs=1, batch_size=64, verbose=0)
+    assert seen and all(s in ((2,), (64,)) for s in seen)
+
+
+def test_a_custom_metric_function_gets_targets_of_the_outputs_rank() -> None:
+    x, y, w = _regression()
+    model = nn.Sequential(nn.Dense(1, input_dim=3, use_bias=False))
+    model[0].kernel.data[:] = w[:, None]  # a perfect model
+    model.compile("sgd", "mse", metrics=[lambda yt, yp: np.abs(yp - yt).mean(-1)])
+    loss, mae = model.evaluate(x, y, verbose=0)  # type: ignore[misc]
+    assert loss == pytest.approx(0.0, abs=1e-10) and mae == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"loss": nn.CrossEntropyLoss}, "loss is the class CrossEntropyLoss; pass an instance, "
+         "CrossEntropyLoss()"),
+        ({"loss": nn.SparseCategoricalCrossentropy}, "loss is the class "
+         "SparseCategoricalCrossentropy; pass an instance, SparseCategoricalCrossentropy()"),
+        ({"loss": "mse", "metrics": [nn.metrics.Accuracy]}, "metrics holds the class Accuracy; "
+         "pass an instance, Accuracy()"),
+        ({"loss": "mse", "metrics": nn.metrics.Accuracy}, "metrics holds the class Accuracy"),
+        ({"loss": "mse", "optimizer": nn.SGD}, "optimizer is the class SGD; pass an instance, "
+         "SGD()"),
+    ],
+)  # fmt: skip
+def test_compile_rejects_a_class_where_an_instance_belongs(kwargs: Any, message: str) -> None:
+    model = nn.Sequential(nn.Dense(3, input_dim=2))
+    with pytest.raises(TypeError) as info:
+        model.compile(**kwargs)
+    assert str(info.value).startswith("compile: " + message)
+
+
+def test_predict_takes_keras_verbose_and_batch_size(capsys: Any) -> None:
+    x, _ = make_moons(70, seed=0)
+    model = moons_model()
+    quiet = model.predict(x, verbose=0, batch_size=16)
+    assert capsys.readouterr().out == ""
+    assert np.array_equal(quiet, model.predict(x))
+    loud = model.predict(x, batch_size=32, verbose=1)
+    out = capsys.readouterr().out
+    assert np.array_equal(loud, quiet)
+    assert out.startswith("3/3 - ") and out.endswith("/step\n") and out.count("\n") == 1
+    model.predict(x, verbose="auto")
+    assert capsys.readouterr().out.startswith("3/3 - ")
+    with pytest.raises(ValueError, match=r"predict: verbose must be 0, 1, 2 or 'auto'"):
+        model.predict(x, verbose=3)
+
+
+def test_predict_on_one_sample_without_the_batch_axis_says_so() -> None:
+    x = np.ones((5, 4))
+    model = nn.Sequential(nn.Dense(1, input_dim=4))
+    pattern = (
+        r"predict: the model expects x of shape \(None, 4\), got x of shape \(4,\): "
+        r"one sample without the batch axis\? pass x\[None\] or x\.reshape\(1, -1\)"
+    )
+    with pytest.raises(ValueError, match=pattern):
+        model.predict(x[0])
+    lazy = nn.Sequential(nn.Dense(1))  # the input size is known once it has seen data
+    lazy.predict(x)
+    with pytest.raises(ValueError, match=pattern):
+        lazy.predict(x[0])
+    assert model.predict(x[0][None]).shape == (1, 1)

@@ -230,3 +230,45 @@ def test_other_misuse() -> None:
         nn.MSELoss(reduction="average")
     with pytest.raises(TypeError, match="targets must be numbers"):
         nn.MSELoss()(Value(np.zeros(2)), np.array(["a", "b"]))
+
+
+# --- probabilities out of range --------------------------------------------------------
+
+
+def test_bce_rejects_predictions_outside_0_1_instead_of_a_zero_gradient() -> None:
+    # Logits given to a probability loss: the clip would give exactly zero gradient.
+    p = Value(np.array([[-1.0], [2.0]]))
+    y = np.array([[1.0], [0.0]])
+    pattern = (
+        r"BCELoss: pred must hold probabilities in \[0, 1\], got values from -1\.0 to "
+        r"2\.0 \(shape \(2, 1\)\).*BCEWithLogitsLoss"
+    )
+    with pytest.raises(ValueError, match=pattern):
+        nn.BCELoss()(p, y)
+    with pytest.raises(ValueError, match=r"^binary_cross_entropy: pred must hold"):
+        L.binary_cross_entropy(p, y)
+    with pytest.raises(
+        ValueError, match=r"BinaryCrossentropy: y_pred must hold probabilities.*from_logits=True"
+    ):
+        L.BinaryCrossentropy()(y, p)
+    with pytest.raises(ValueError, match=r"got values from 0\.5 to 1\.5"):
+        nn.BCELoss()(Value(np.array([[0.5], [1.5]])), y)
+    # Logits are what BCEWithLogitsLoss and from_logits=True take.
+    assert np.isfinite(nn.BCEWithLogitsLoss()(p, y).item())
+    assert np.isfinite(L.BinaryCrossentropy(from_logits=True)(y, p).item())
+
+
+def test_bce_accepts_the_ends_of_0_1_and_leaves_nan_to_the_nan_checks() -> None:
+    edge = Value(np.array([[0.0], [1.0]]))
+    assert np.isfinite(nn.BCELoss()(edge, np.array([[0.0], [1.0]])).item())
+    # nan is not "out of range": the loss is nan, which fit's nan stop reports.
+    bad = Value(np.array([[np.nan], [0.5]]))
+    assert np.isnan(nn.BCELoss()(bad, np.array([[1.0], [0.0]])).item())
+    assert np.isnan(L.BinaryCrossentropy()(np.array([[1.0], [0.0]]), bad).item())
+
+
+def test_get_loss_rejects_a_class() -> None:
+    with pytest.raises(
+        TypeError, match=r"^loss is the class MSELoss; pass an instance, MSELoss\(\)"
+    ):
+        L.get_loss(nn.MSELoss)  # type: ignore[arg-type]

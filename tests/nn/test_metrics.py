@@ -176,3 +176,19 @@ def test_binary_accuracy_on_logits_uses_threshold_zero_in_fit() -> None:
     _, acc = model.evaluate(x, yb, verbose=0)  # type: ignore[misc]
     logits = model.predict(x)[:, 0]
     assert acc == pytest.approx(np.mean((logits > 0) == (yb > 0.5)))
+
+
+def test_a_function_metric_gets_targets_of_the_outputs_rank() -> None:
+    y = np.array([0.5, 1.0, -2.0])
+    mae = FunctionMetric(lambda yt, yp: np.abs(yp - yt).mean(-1))
+    assert mae(y, y[:, None]) == 0.0  # (N,) against (N, 1): not broadcast to (N, N)
+    assert mae(y[:, None], y) == 0.0
+    labels = np.array([0, 2, 1])  # integer labels against several outputs: unchanged
+    probs = np.eye(3)[labels]
+    hit = FunctionMetric(lambda yt, yp: (yp.argmax(-1) == yt).astype(float))
+    assert hit(labels, probs) == 1.0
+
+
+def test_get_metric_rejects_a_class() -> None:
+    with pytest.raises(TypeError, match=r"^metric is the class Accuracy; pass an instance"):
+        get_metric(Accuracy)  # type: ignore[arg-type]
