@@ -474,6 +474,9 @@ class TrainingMixin(_MixinBase):
             x_all, y_all = x_all[:split_at], y_all[:split_at]
         if not any(p.requires_grad for p in self.parameters()):
             raise ValueError(f"{who}: the model has no trainable parameters")
+        # Layers added since compile (model.add) are trained too: the optimizer takes up
+        # the parameters it does not hold yet, with fresh state (Keras 3 would refuse).
+        state.optimizer.add_params(self)
 
         metrics = [m.resolve(out_shape, y_all, state.expects == "logits") for m in state.metrics]
         loader = DataLoader(

@@ -754,3 +754,18 @@ def test_predict_on_one_sample_without_the_batch_axis_says_so() -> None:
     with pytest.raises(ValueError, match=pattern):
         lazy.predict(x[0])
     assert model.predict(x[0][None]).shape == (1, 1)
+
+
+def test_a_layer_added_after_compile_is_trained_by_the_next_fit() -> None:
+    nn.manual_seed(0)
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((40, 3)), rng.integers(0, 2, 40)
+    model = nn.Sequential(nn.Dense(8, activation="relu"), nn.Dense(4))
+    model.compile("adam", loss=nn.CrossEntropyLoss())
+    model.fit(x, y, epochs=1, verbose=0)
+    model.add(nn.ReLU())
+    model.add(nn.Dense(2))
+    kernel = model[3].kernel.data.copy()
+    model.fit(x, y, epochs=1, verbose=0)
+    assert len(model.optimizer.params) == len(model.parameters()) == 6
+    assert not np.array_equal(model[3].kernel.data, kernel)
