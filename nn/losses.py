@@ -52,6 +52,7 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from autograd.value import keywords_of
 from nn.arguments import lookup
 from nn.module import Module
 
@@ -429,6 +430,26 @@ def _sparse_labels(who: str, y_pred: Any, y_true: Any) -> np.ndarray:
     return labels
 
 
+def _logits_under(y_pred: Any, op: str) -> Any:
+    """The logits z that probabilities y_pred were computed from, when y_pred is the
+    recorded output of `op` ("softmax" over the last axis, or "sigmoid"); else None.
+
+    Cross-entropy of probabilities clips p to [1e-7, 1 - 1e-7], and the clip's gradient
+    is zero outside that range: a sample whose true class got p < 1e-7 (a confident
+    mistake, the very sample to learn from) would stop contributing. From z the loss
+    needs no clip and its gradient is exact (softmax(z) - onehot); Keras' TensorFlow
+    backend does the same for a softmax or sigmoid output layer.
+    """
+    if not isinstance(y_pred, Value) or y_pred.op != op:
+        return None
+    (z,) = y_pred.parents
+    if op == "softmax":
+        axis = (keywords_of(y_pred) or {}).get("axis", -1)
+        if axis not in (-1, z.ndim - 1):
+            return None
+    return z
+
+
 class _KerasLoss(_Loss):
     """Base of the Keras-style losses: ``loss(y_true, y_pred)``, targets first.
 
@@ -487,6 +508,8 @@ class MeanAbsoluteError(_KerasLoss):
 class BinaryCrossentropy(_KerasLoss):
     """Keras' "binary_crossentropy": targets in [0, 1] against probabilities (clipped to
     [1e-7, 1 - 1e-7]) or, with ``from_logits=True``, logits (the stable softplus form).
+    Probabilities that a recorded sigmoid just made are taken from its logits, unclipped
+    (see `_logits_under`).
     Probabilities outside [0, 1] raise ValueError, as in PyTorch (Keras would clip them
     silently, to a zero gradient)."""
 
@@ -497,8 +520,9 @@ class BinaryCrossentropy(_KerasLoss):
         who = "BinaryCrossentropy"
         t = _float_target(who, y_pred, y_true)
         _check_probability_targets(who, t)
-        if self.from_logits:
-            loss = autograd.softplus(y_pred) - y_pred * t
+        z = y_pred if self.from_logits else _logits_under(y_pred, "sigmoid")
+        if z is not None:
+            loss = autograd.softplus(z) - z * t
         else:
             _check_probabilities(
                 who, "y_pred", y_pred, "for logits use from_logits=True (or BCEWithLogitsLoss)"
@@ -511,7 +535,8 @@ class BinaryCrossentropy(_KerasLoss):
 class CategoricalCrossentropy(_KerasLoss):
     """Keras' "categorical_crossentropy": one-hot (or soft) targets (N, C) against
     probabilities (clipped) or, with ``from_logits=True``, logits (through log_softmax):
-    mean_i(-sum_c y_ic log p_ic)."""
+    mean_i(-sum_c y_ic log p_ic). Probabilities that a recorded softmax over the last
+    axis just made are taken from its logits, unclipped (see `_logits_under`)."""
 
     name = "categorical_crossentropy"
     target_kind = "categorical"
@@ -527,8 +552,9 @@ class CategoricalCrossentropy(_KerasLoss):
             )
         t = _float_target(who, y_pred, y_true)
         _check_probability_targets(who, t)
-        if self.from_logits:
-            logp = autograd.log_softmax(y_pred, axis=-1)
+        z = y_pred if self.from_logits else _logits_under(y_pred, "softmax")
+        if z is not None:
+            logp = autograd.log_softmax(z, axis=-1)
         else:
             logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
         return _keras_reduce(who, -autograd.sum(t * logp, axis=-1), self.reduction)
@@ -537,7 +563,8 @@ class CategoricalCrossentropy(_KerasLoss):
 class SparseCategoricalCrossentropy(_KerasLoss):
     """Keras' "sparse_categorical_crossentropy": integer labels (N,) against
     probabilities (N, C) (clipped) or, with ``from_logits=True``, logits:
-    mean_i(-log p_i[y_i])."""
+    mean_i(-log p_i[y_i]). Probabilities that a recorded softmax over the last axis just
+    made are taken from its logits, unclipped (see `_logits_under`)."""
 
     name = "sparse_categorical_crossentropy"
     target_kind = "sparse"
@@ -545,8 +572,9 @@ class SparseCategoricalCrossentropy(_KerasLoss):
     def forward(self, y_true: Any, y_pred: Any) -> Any:
         who = "SparseCategoricalCrossentropy"
         labels = _class_labels(who, y_pred, _sparse_labels(who, y_pred, y_true))
-        if self.from_logits:
-            return _sparse_cross_entropy(who, y_pred, labels, self.reduction)
+        z = y_pred if self.from_logits else _logits_under(y_pred, "softmax")
+        if z is not None:
+            return _sparse_cross_entropy(who, z, labels, self.reduction)
         logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
         return _pick(who, logp, labels, self.reduction)
 

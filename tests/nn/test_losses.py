@@ -272,3 +272,52 @@ def test_get_loss_rejects_a_class() -> None:
         TypeError, match=r"^loss is the class MSELoss; pass an instance, MSELoss\(\)"
     ):
         L.get_loss(nn.MSELoss)  # type: ignore[arg-type]
+
+
+# --- probabilities straight from a softmax or sigmoid: computed from the logits -------
+
+
+def _grad_of(loss_fn: Any, z: np.ndarray, y: Any, activation: Any) -> tuple[float, np.ndarray]:
+    zv = Value(z)
+    loss = loss_fn(y, activation(zv))
+    loss.backward()
+    return loss.item(), zv.grad
+
+
+@pytest.mark.parametrize(
+    "loss_cls, y",
+    [
+        (nn.SparseCategoricalCrossentropy, np.array([1, 2])),
+        (nn.CategoricalCrossentropy, np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])),
+    ],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_categorical_losses_of_a_softmax_output_learn_from_confident_mistakes(
+    loss_cls: Any, y: np.ndarray, dtype: Any
+) -> None:
+    # The true classes get p = e^-17 / (1 + 2 e^-17) < 1e-7: clipped, the gradient was 0.
+    z = np.array([[17.0, 0.0, 0.0], [0.5, -1.0, 2.0]], dtype=dtype)
+    loss, grad = _grad_of(loss_cls(), z, y, nn.Softmax())
+    ref_loss, ref_grad = _grad_of(loss_cls(from_logits=True), z, y, lambda v: v)
+    assert grad.dtype == dtype
+    np.testing.assert_allclose(grad, ref_grad, rtol=1e-5, atol=1e-7)
+    assert loss == pytest.approx(ref_loss, rel=1e-6)
+    assert grad[0, 0] == pytest.approx(0.5, rel=1e-5)  # (1 - 0) / batch of 2
+
+
+def test_binary_crossentropy_of_a_sigmoid_output_learns_from_confident_mistakes() -> None:
+    z = np.array([[20.0], [-0.3]])
+    y = np.array([[0.0], [1.0]])
+    loss, grad = _grad_of(nn.BinaryCrossentropy(), z, y, nn.Sigmoid())
+    ref_loss, ref_grad = _grad_of(nn.BinaryCrossentropy(from_logits=True), z, y, lambda v: v)
+    np.testing.assert_allclose(grad, ref_grad, rtol=1e-12)
+    assert loss == pytest.approx(ref_loss, rel=1e-12)
+    assert grad[0, 0] == pytest.approx(0.5, rel=1e-8)  # sigmoid(20) - 0, over a batch of 2
+
+
+def test_a_softmax_over_another_axis_is_read_as_probabilities() -> None:
+    z = np.array([[2.0, 0.0], [0.0, 1.0]])
+    p = nn.Softmax(axis=0)(Value(z))
+    loss = nn.SparseCategoricalCrossentropy()(np.array([0, 1]), p)
+    expected = -np.mean(np.log(p.data[[0, 1], [0, 1]]))
+    assert loss.item() == pytest.approx(expected, rel=1e-12)
