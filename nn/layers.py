@@ -66,13 +66,6 @@ def _affine(who: str, x: Any, w: Parameter, b: Parameter | None, n_in: int) -> A
         ) from None
 
 
-def _features(who: str, x: Any) -> int:
-    shape = x.shape if isinstance(x, Value | np.ndarray) else np.shape(x)
-    if len(shape) == 0:
-        raise ValueError(f"{who}: expects inputs with a feature axis, got a scalar")
-    return int(shape[-1])
-
-
 class Linear(Module):
     """PyTorch's fully connected layer: ``y = x @ weight + bias``.
 
@@ -187,7 +180,15 @@ class Dense(Module):
 
     def forward(self, x: Any) -> Any:
         if not self._built:
-            self.build((_features("Dense", x),))
+            # Keras builds from a batch (min_ndim=2): the input size read off a lone
+            # sample's axis would build the layer for the wrong size, for good.
+            shape = x.shape if isinstance(x, Value | np.ndarray) else np.shape(x)
+            if len(shape) < 2:
+                raise ValueError(
+                    f"Dense: builds at its first call from a batch (N, features), got shape "
+                    f"{tuple(shape)}; for one sample pass x[None]"
+                )
+            self.build((int(shape[-1]),))
         assert self.kernel is not None and self.input_dim is not None  # built above
         y = _affine("Dense", x, self.kernel, self.bias, self.input_dim)
         return y if self.activation is None else self.activation(y)

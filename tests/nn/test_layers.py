@@ -307,3 +307,11 @@ def test_append_of_a_layer_that_does_not_fit_leaves_the_model_as_it_was() -> Non
         model.append(nn.Linear(5, 2))
     assert len(model) == 1
     assert model(np.ones((2, 4))).shape == (2, 8)
+
+
+def test_a_lazy_dense_refuses_to_build_from_a_lone_sample() -> None:
+    model = nn.Sequential(nn.Dense(3))
+    with pytest.raises(ValueError, match=r"Dense: builds .* from a batch .*shape \(4,\)"):
+        model(np.ones(4))
+    assert not model.built
+    assert model(np.ones((2, 4))).shape == (2, 3) and model[0].kernel.shape == (4, 3)
