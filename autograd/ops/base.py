@@ -82,7 +82,10 @@ def scalar_or_nan(
 
 
 def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
-    """Shape of a reduction over `axis` with keepdims=True."""
+    """Shape of a reduction over `axis` with keepdims=True (for a reduction whose
+    forward accepted the axis)."""
+    if not shape:  # numpy reduces a 0-d array over axis 0 or -1 too: still 0-d
+        return ()
     axes = normalize_axes(axis, len(shape))
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 

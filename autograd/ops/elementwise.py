@@ -9,13 +9,14 @@ themselves when backward records its own graph.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import numpy as np
 
 from autograd.ops.arithmetic import div
 from autograd.ops.base import Check, data_of, dtype_of, safe_float_pow, scalar_or_nan, sign
-from autograd.value import primitive
+from autograd.value import Value, primitive
 
 POSITIVE = Check(domain=(0.2, 3.0))
 
@@ -32,7 +33,10 @@ _tanh = scalar_or_nan(math.tanh, np.tanh)
 def power(a: Any, b: Any) -> Any:
     """a ** b.  d/da = b * a^(b-1),  d/db = a^b * log(a) = out * log(a).
 
-    A negative base with a fractional exponent gives nan, as in numpy."""
+    A negative base with a fractional exponent gives nan, as in numpy. At a zero
+    exponent d/da is 0 (a^0 is the constant 1, even at a = 0, where b * a^(b-1) would
+    be 0 * inf), and at a zero base d/db is 0 (as PyTorch and JAX give; log(0) is
+    -inf), so that the derivatives of a polynomial are finite at 0 to every order."""
     if type(a) is int:
         a = float(a)
     if type(b) is int:
@@ -42,10 +46,31 @@ def power(a: Any, b: Any) -> Any:
     return np.power(a, b)
 
 
-power.defvjp(
-    lambda g, out, a, b: g * b * power(a, b - 1),
-    lambda g, out, a, b: g * out * log(a),  # type: ignore[has-type]
-)
+def _power_grad_base(g: Any, out: Any, a: Any, b: Any) -> Any:
+    t = type(b)
+    if t is float or t is int:  # a constant exponent (or raw data): decided now
+        if b == 0:
+            return g * 0.0
+        return g * b * power(a, b - 1)
+    # An array or recorded exponent. Where a and b are both 0, b * a^(b-1) is 0 * inf:
+    # the exponent there is replaced by 1 (b * a^0 = 0, finite, with finite derivatives).
+    # Nothing infinite is computed and then masked away (its gradient would be
+    # 0 * inf = nan), and elsewhere b passes unchanged, so the derivatives in b stay
+    # exact (d/db of b a^(b-1) at b = 0 is 1/a, not 0).
+    both_zero = (data_of(a) == 0) & (data_of(b) == 0)
+    return g * b * power(a, where(both_zero, 1.0, b) - 1)
+
+
+def _power_grad_exponent(g: Any, out: Any, a: Any, b: Any) -> Any:
+    # out * log(a) with a = 0 replaced by 1: 0 there (out = 0^b), where log(0) would
+    # give 0 * -inf; its own derivatives are then finite too.
+    t = type(a)
+    if t is float or t is int:
+        return g * out * log(1.0 if a == 0 else float(a))
+    return g * out * log(where(data_of(a) == 0, 1.0, a))
+
+
+power.defvjp(_power_grad_base, _power_grad_exponent)
 
 
 @primitive("exp", Check(domain=(-3.0, 3.0)))
@@ -142,9 +167,35 @@ def relu(x: Any) -> Any:
 relu.defvjp(lambda g, out, x: g * (x > 0))
 
 
+def _number(op: str, name: str, v: Any, hint: str, none: bool = False) -> Any:
+    """A hyperparameter checked to be a plain real number (or None where `none`),
+    as a Python float (or int); a TypeError naming the op and the argument otherwise.
+
+    Hyperparameters get no gradient (they are keywords, not inputs): a Value would
+    be taken apart element by element by numpy into an object array, silently."""
+    if v is None and none:
+        return None
+    if isinstance(v, numbers.Real):  # (a Value is not one)
+        # A Python number: a numpy scalar would promote float32 data to float64.
+        return v if type(v) is int else float(v)
+    kind = "a Value" if isinstance(v, Value) else type(v).__name__
+    either = " or None" if none else ""
+    raise TypeError(f"{op}: {name} must be a number{either}, got {kind}; {hint}")
+
+
+_SLOPE_HINT = "for a learned slope use nn.prelu (nn.PReLU), which differentiates through it"
+_ALPHA_HINT = "for a learned alpha write where(x > 0, x, alpha * (x.exp() - 1))"
+_BOUND_HINT = (
+    "clip's bounds get no gradient; to differentiate through a bound use "
+    "maximum(x, lo) and minimum(x, hi)"
+)
+
+
 @primitive("leaky_relu", Check(kinks=(0.0,), kwargs=({}, {"negative_slope": 0.2})))
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
-    """x for x > 0, else negative_slope * x.  d/dx = 1 or negative_slope."""
+    """x for x > 0, else negative_slope * x (a plain number).  d/dx = 1 or negative_slope."""
+    if type(negative_slope) is not float:
+        negative_slope = _number("leaky_relu", "negative_slope", negative_slope, _SLOPE_HINT)
     if type(x) is float:
         return x if x > 0 else negative_slope * x
     return np.where(x > 0, x, x * negative_slope)
@@ -155,8 +206,10 @@ leaky_relu.defvjp(lambda g, out, x, negative_slope=0.01: where(x > 0, g, g * neg
 
 @primitive("elu", Check(kinks=(0.0,), kwargs=({}, {"alpha": 0.5})))
 def elu(x: Any, alpha: float = 1.0) -> Any:
-    """x for x > 0, else alpha (e^x - 1) (expm1 keeps small x exact).
-    d/dx = 1 for x > 0, else alpha e^x = out + alpha."""
+    """x for x > 0, else alpha (e^x - 1) (expm1 keeps small x exact; alpha a plain
+    number).  d/dx = 1 for x > 0, else alpha e^x = out + alpha."""
+    if type(alpha) is not float:
+        alpha = _number("elu", "alpha", alpha, _ALPHA_HINT)
     if type(x) is float:
         return x if x > 0 else alpha * math.expm1(x)
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
@@ -179,7 +232,12 @@ softplus.defvjp(lambda g, out, x: g * sigmoid(x))
 
 @primitive("clip", Check(kinks=(-1.0, 1.0), kwargs=({"lo": -1.0, "hi": 1.0},)))
 def clip(x: Any, lo: float | None = None, hi: float | None = None) -> Any:
-    """x limited to [lo, hi] (either bound may be None).  d/dx = 1 inside, 0 outside."""
+    """x limited to [lo, hi] (plain numbers; either may be None).
+    d/dx = 1 inside, 0 outside."""
+    if type(lo) is not float:
+        lo = _number("clip", "lo", lo, _BOUND_HINT, none=True)
+    if type(hi) is not float:
+        hi = _number("clip", "hi", hi, _BOUND_HINT, none=True)
     if type(x) is float:
         if lo is not None and x < lo:
             return float(lo)

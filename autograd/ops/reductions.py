@@ -10,6 +10,7 @@ differences.
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,15 @@ def _spread(g: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     return out
 
 
+def _scalar(reduce: Any, x: float, axis: Any) -> float:
+    """The reduction of a Python float (x itself) over `axis`, once numpy has accepted
+    that axis for a 0-d array: its reductions take axis 0 or -1 there (mean and var
+    none), and refuse the rest with an AxisError (a ValueError, which names the op)."""
+    if axis is not None:
+        reduce(np.asarray(x), axis=axis)
+    return x
+
+
 def _count(x: Any, out: Any) -> int:
     """How many elements of x went into each element of out."""
     return int(np.size(data_of(x))) // builtins.max(1, int(np.size(data_of(out))))
@@ -58,7 +68,7 @@ def _count(x: Any, out: Any) -> int:
 def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Sum over `axis` (all axes when None).  d/dx_i = 1."""
     if type(x) is float:
-        return x
+        return x if axis is None else _scalar(np.add.reduce, x, axis)
     # The ufunc's reduce: np.sum without its Python-level wrapper.
     return np.add.reduce(x, axis=axis, keepdims=keepdims)  # type: ignore[call-overload]
 
@@ -74,7 +84,7 @@ sum.defvjp(_sum_grad)
 def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Mean over `axis`.  d/dx_i = 1 / n, n the number of elements averaged."""
     if type(x) is float:
-        return x
+        return x if axis is None else _scalar(np.mean, x, axis)
     return np.mean(x, axis=axis, keepdims=keepdims)
 
 
@@ -101,7 +111,7 @@ def _extreme_grad(g: Any, out: Any, x: Any, axis: Any = None, keepdims: bool = F
 def max(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Largest element over `axis`.  d/dx_i = 1 at the maximum (shared on ties)."""
     if type(x) is float:
-        return x
+        return x if axis is None else _scalar(np.max, x, axis)
     return np.max(x, axis=axis, keepdims=keepdims)
 
 
@@ -112,7 +122,7 @@ max.defvjp(_extreme_grad)
 def min(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Smallest element over `axis`.  d/dx_i = 1 at the minimum (shared on ties)."""
     if type(x) is float:
-        return x
+        return x if axis is None else _scalar(np.min, x, axis)
     return np.min(x, axis=axis, keepdims=keepdims)
 
 
@@ -122,19 +132,27 @@ min.defvjp(_extreme_grad)
 @primitive("var", Check(kind="reduction", kwargs=({}, {"axis": 0}, {"axis": -1, "ddof": 1})))
 def var(x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
     """Variance over `axis`: sum((x - mean)^2) / (n - ddof) (population when ddof=0).
-    d/dx_i = 2 (x_i - mean) / (n - ddof)."""
+    d/dx_i = 2 (x_i - mean) / (n - ddof).
+
+    As numpy, n - ddof <= 0 divides by 0: inf, or nan where the sum is 0 (the
+    gradient is then inf or nan likewise)."""
     if type(x) is float:
-        return 0.0 if ddof == 0 else float(np.var(x, ddof=ddof))
+        if ddof == 0 and axis is None:
+            return 0.0
+        return float(np.var(x, axis=axis, ddof=ddof))
     return np.var(x, axis=axis, ddof=ddof, keepdims=keepdims)
 
 
 def _var_grad(
     g: Any, out: Any, x: Any, axis: Any = None, ddof: int = 0, keepdims: bool = False
 ) -> Any:
-    if type(data_of(x)) is float:
-        return g * 0.0
+    if type(data_of(x)) is float:  # one element: n = 1, and x - mean = 0
+        return g * (0.0 if ddof < 1 else math.nan)
+    dof = _count(x, out) - ddof
+    # numpy divides by max(n - ddof, 0): by 0 it gives inf, and nan where x_i = mean
+    scale = 2 / dof if dof > 0 else math.inf
     centred = x - mean(x, axis=axis, keepdims=True)
-    return _kept(g, x, axis, keepdims) * centred * (2 / (_count(x, out) - ddof))
+    return _kept(g, x, axis, keepdims) * centred * scale
 
 
 var.defvjp(_var_grad)
@@ -158,11 +176,15 @@ def _logsumexp_raw(x: Any, axis: Any, keepdims: bool) -> Any:
 )
 def logsumexp(x: Any, axis: Any = -1, keepdims: bool = False) -> Any:
     """log(sum(e^x)) over `axis`, as m + log(sum(e^(x - m))) with m = max(x).
-    d/dx = softmax(x) = e^(x - out)."""
+    d/dx = softmax(x) = e^(x - out). Of a Python float: the float itself (one element)."""
+    if type(x) is float:
+        return x if axis is None else _scalar(np.max, x, axis)
     return _logsumexp_raw(x, axis, keepdims)
 
 
 def _logsumexp_grad(g: Any, out: Any, x: Any, axis: Any = -1, keepdims: bool = False) -> Any:
+    if type(data_of(x)) is float:  # the float itself: d/dx = 1
+        return g
     shape = shape_of(x)
     if not keepdims:
         out = reshape(out, shape=kept_shape(shape, axis))

@@ -54,10 +54,19 @@ def broadcast_to(x: Any, shape: tuple[int, ...]) -> Any:
 broadcast_to.defvjp(lambda g, out, x, shape: sum_to(g, shape=shape_of(x)))  # type: ignore[has-type]
 
 
-@primitive("sum_to", Check(kind="sum_to", levels=TENSOR))
+def _sum_to_error(x: Any, shape: tuple[int, ...] | None) -> str:
+    return (
+        f"sum_to: cannot sum shape {shape_of(x)} to shape {shape}: numpy broadcasting "
+        f"does not make {shape_of(x)} from {shape} (in a backward pass: a gradient rule "
+        f"gave a gradient of shape {shape_of(x)} for an input of shape {shape})"
+    )
+
+
+@primitive("sum_to", Check(kind="sum_to", levels=TENSOR), _sum_to_error)
 def sum_to(x: Any, shape: tuple[int, ...] | None) -> Any:
     """Sum x down to `shape` (a shape x broadcasts from); shape None sums to a
-    Python float. This is the one place where gradients are unbroadcast.
+    Python float. This is the one place where gradients are unbroadcast, so it
+    also refuses a gradient whose shape broadcasting cannot have made from `shape`.
     d/dx: broadcast_to the original shape."""
     if shape is None:
         return x if type(x) is float else float(np.sum(x))
@@ -70,10 +79,16 @@ def sum_to(x: Any, shape: tuple[int, ...] | None) -> Any:
     if xs[lead:] == shape:  # only leading axes to remove (a bias gradient): one sum,
         # through the ufunc itself (x.sum adds a Python-level wrapper)
         return np.add.reduce(x, _LEADING[lead] if lead < len(_LEADING) else tuple(range(lead)))
+    if lead < 0:  # more axes wanted than the gradient has
+        raise ValueError(_sum_to_error(x, shape))
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and xs[lead + i] != 1
     )
     r = x.sum(axis=axes, keepdims=True)
+    # Checked once, after the sum (nothing added on the valid path but this test):
+    # an axis of `shape` that is neither 1 nor the gradient's own was left unsummed.
+    if r.shape[lead:] != shape:
+        raise ValueError(_sum_to_error(x, shape))
     return r.reshape(shape) if lead else r
 
 
@@ -160,18 +175,41 @@ def stack(xs: Any, axis: int = 0) -> Any:
 
 
 def as_index(index: Any) -> Any:
-    """An index with any Values replaced by their data (indices carry no gradient)."""
+    """An index as numpy reads it, with every sequence made an array: Values are
+    replaced by their data (indices carry no gradient), and a list, or a list or tuple
+    inside the index tuple, becomes an integer (or boolean) array. Then `untake` sees
+    every integer array, and adds up the gradients of indices that repeat."""
     if isinstance(index, tuple):
-        return tuple(data_of(i) for i in index)
-    if isinstance(index, list):
-        return np.asarray(index)
+        return tuple(_as_index_part(i) for i in index)
+    if isinstance(index, list):  # a top-level tuple is a multi-axis index; a list is not
+        return _as_index_part(index)
     return data_of(index)
 
 
+def _as_index_part(part: Any) -> Any:
+    """One component of an index: a list or tuple as the array numpy makes of it."""
+    if isinstance(part, list | tuple):
+        try:
+            arr = np.asarray(part)
+        except ValueError:  # ragged: left for numpy's own indexing error
+            return part
+        if arr.size == 0 and arr.dtype.kind == "f":
+            arr = arr.astype(np.intp)  # numpy reads [] as an empty integer index
+        return arr
+    return data_of(part)
+
+
 def _has_advanced(index: Any) -> bool:
-    """True when the index may select an element twice (integer arrays)."""
+    """True when the index may select an element twice (integer arrays, or the lists
+    and tuples that numpy reads as such when `getitem` is called without `as_index`)."""
     items = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(i, np.ndarray) and i.dtype.kind != "b" for i in items)
+    for i in items:
+        if isinstance(i, np.ndarray):
+            if i.dtype.kind != "b":
+                return True
+        elif isinstance(i, list | tuple):
+            return True
+    return False
 
 
 @primitive("getitem", Check(kind="getitem", levels=TENSOR))

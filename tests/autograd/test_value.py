@@ -1,5 +1,8 @@
 """Focused tests of Value: data conversion, dtypes, attributes, errors."""
 
+import re
+import warnings
+
 import numpy as np
 import pytest
 
@@ -195,3 +198,213 @@ def test_indexing_forms():
 def test_scalar_level_cannot_be_indexed():
     with pytest.raises(TypeError, match="getitem"):
         Value(1.0)[0]
+
+
+# --- Review fixes: lists inside tuple indices, power at a zero base or exponent, the
+# check of sum_to's shapes, reductions of 0-d and degenerate inputs, hyperparameters
+# given as Values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "index, expected",
+    [
+        ((slice(None), [0, 0]), [[2, 0, 0], [2, 0, 0]]),
+        (([0, 0], [1, 1]), [[0, 2, 0], [0, 0, 0]]),
+        ((0, [1, 1]), [[0, 2, 0], [0, 0, 0]]),
+        ((Ellipsis, [0, 0]), [[2, 0, 0], [2, 0, 0]]),
+        (((0, 0),), [[2, 2, 2], [0, 0, 0]]),  # a tuple inside the index: a sequence
+        ((slice(None), (2, 2)), [[0, 0, 2], [0, 0, 2]]),
+        ([[1, 1]], [[0, 0, 0], [2, 2, 2]]),  # a nested list: a (1, 2) index array
+        (([True, False], [1, 1]), [[0, 2, 0], [0, 0, 0]]),  # a mask beside repeats
+        ([], [[0, 0, 0], [0, 0, 0]]),  # an empty list: an empty integer index
+    ],
+)
+def test_lists_and_tuples_inside_an_index_add_up_repeated_indices(index, expected):
+    x = Value(np.arange(6.0).reshape(2, 3))
+    out = x[index]
+    np.testing.assert_array_equal(out.data, x.data[index])
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad, expected)
+
+
+def test_getitem_called_directly_with_a_list_in_the_index_adds_up_repeats():
+    x = Value(np.zeros((2, 3)))
+    ag.getitem(x, index=(slice(None), [0, 0])).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[2, 0, 0], [2, 0, 0]])
+
+
+def test_repeated_list_index_second_derivative():
+    h = ag.hessian(lambda x: (x.reshape(1, 3)[0, [0, 0, 2]] ** 2).sum())(np.zeros(3))
+    np.testing.assert_array_equal(h, np.diag([4.0, 0.0, 2.0]))
+
+
+@pytest.mark.parametrize(
+    "f, at, expected",
+    [
+        (lambda: ag.grad(lambda x: x**0), 0.0, 0.0),
+        (lambda: ag.grad(lambda x: x**0.0), 0.0, 0.0),
+        (lambda: ag.grad(lambda x: sum(x**k for k in range(3))), 0.0, 1.0),
+        (lambda: ag.grad(ag.grad(lambda x: x**1)), 0.0, 0.0),
+        (lambda: ag.grad(ag.grad(ag.grad(lambda x: x**2))), 0.0, 0.0),
+        (lambda: ag.grad(lambda b: Value(0.0, requires_grad=False) ** b), 2.0, 0.0),
+        (lambda: ag.grad(lambda b: Value(0.0, requires_grad=False) ** b), 0.0, 0.0),
+        (lambda: ag.grad(lambda b: 0.0**b), 0.5, 0.0),
+        (lambda: ag.grad(ag.grad(lambda b: 0.0**b)), 2.0, 0.0),
+        # correctly infinite, and negative bases with integer exponents, stay as they were
+        (lambda: ag.grad(lambda x: x**0.5), 0.0, np.inf),
+        (lambda: ag.grad(lambda x: x**-1), 0.0, -np.inf),
+        (lambda: ag.grad(lambda x: x**3), -2.0, 12.0),
+        (lambda: ag.grad(ag.grad(lambda x: x**3)), -2.0, -12.0),
+    ],
+)
+def test_power_gradients_at_a_zero_base_or_exponent_scalar_level(f, at, expected):
+    with np.errstate(divide="ignore"):
+        got = f()(at)
+    assert type(got) is float and got == expected
+
+
+def test_power_gradients_at_a_zero_base_or_exponent_tensor_level():
+    zeros = np.zeros(3)
+    k = np.array([0.0, 1.0, 2.0])
+    np.testing.assert_array_equal(ag.grad(lambda x: (x**0).sum())(zeros), [0, 0, 0])
+    np.testing.assert_array_equal(ag.grad(lambda x: (x**k).sum())(zeros), [0, 1, 0])
+    np.testing.assert_array_equal(ag.hessian(lambda x: (x**k).sum())(zeros), np.diag([0, 0, 2]))
+    third = ag.jacobian(ag.grad(lambda x: (x ** (k + 1)).sum()))
+    np.testing.assert_array_equal(third(zeros), np.diag([0, 2, 0]))
+    np.testing.assert_array_equal(ag.grad(lambda b: (zeros**b).sum())(k), [0, 0, 0])
+    np.testing.assert_array_equal(ag.hessian(lambda b: (zeros**b).sum())(k + 1), np.zeros((3, 3)))
+    # both differentiated: finite at (0, 0), and the mixed derivative a^(b-1) (1 + b log a)
+    # is still right where only the exponent is 0
+    h = ag.hessian(lambda v: v[0] ** v[1])
+    assert np.isfinite(h(np.zeros(2))).all()
+    np.testing.assert_allclose(h(np.array([2.0, 0.0])), [[0, 0.5], [0.5, np.log(2) ** 2]])
+    dx, dy = ag.grad(lambda x, y: x**y, argnums=(0, 1))(0.0, 0.0)
+    assert (dx, dy) == (0.0, 0.0)
+    assert ag.grad(ag.grad(lambda x, y: x**y, 0), 1)(2.0, 0.0) == pytest.approx(0.5)
+    # float32 stays float32; negative bases with integer exponents keep working
+    x32 = np.array([-2.0, 0.0, 3.0], dtype=np.float32)
+    g = ag.grad(lambda x: (x ** np.array([3.0, 0.0, 2.0], dtype=np.float32)).sum())(x32)
+    assert g.dtype == np.float32
+    np.testing.assert_array_equal(g, [12, 0, 6])
+
+
+def test_sum_to_refuses_a_shape_broadcasting_cannot_have_made():
+    for src, target in [((4,), (3,)), ((2, 3), (2, 1, 3)), ((2, 3), (3, 3)), ((), (1,))]:
+        pattern = rf"sum_to: .*{re.escape(str(src))}.*{re.escape(str(target))}"
+        with pytest.raises(ValueError, match=pattern):
+            ag.sum_to(np.ones(src), shape=target)
+        with pytest.raises(ValueError, match=pattern):  # the raw path backward takes
+            ag.sum_to.fn(np.ones(src), target)
+    for src, target, expected in [
+        ((2, 3), (3,), np.full(3, 2.0)),
+        ((2, 3), (2, 1), np.full((2, 1), 3.0)),
+        ((4, 2, 3), (2, 1), np.full((2, 1), 12.0)),
+        ((0, 3), (1, 3), np.zeros((1, 3))),
+        ((2, 3), (), 6.0),
+    ]:
+        np.testing.assert_array_equal(ag.sum_to(np.ones(src), shape=target), expected)
+
+
+def test_a_rule_giving_a_gradient_of_the_wrong_shape_is_named():
+    bad = ag.Primitive("bad_rule_for_test", lambda x: x * 2)  # not registered in OPS
+    bad.defvjp(lambda g, out, x: np.ones(4))
+    x = Value(np.ones(3))
+    with pytest.raises(ValueError, match=r"sum_to: .*\(4,\).*\(3,\)"):
+        bad(x).sum().backward()
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda: Value(2.0).logsumexp(), 1.0),
+        (lambda: Value(np.array(2.0)).logsumexp(), 1.0),
+        (lambda: Value(np.array(2.0)).logsumexp(axis=0, keepdims=True), 1.0),
+        (lambda: Value(np.array(2.0)).max(axis=-1), 1.0),
+        (lambda: Value(np.array(2.0)).min(axis=0), 1.0),
+        (lambda: Value(np.array(2.0)).sum(axis=0), 1.0),
+        (lambda: Value(np.array(2.0)).sum(axis=-1, keepdims=True), 1.0),
+        (lambda: Value(2.0).sum(axis=0), 1.0),
+        (lambda: Value(2.0).max(axis=-1), 1.0),
+    ],
+)
+def test_reductions_of_0d_data_over_axis_0_or_minus_1_backpropagate(make, expected):
+    # numpy's reductions take axis 0 or -1 on a 0-d array (the one element)
+    out = make()
+    out.backward()
+    x = out
+    while x.parents:
+        x = x.parents[0]
+    assert x.grad == expected and np.shape(x.grad) == x.shape
+
+
+def test_reductions_refuse_axes_a_0d_value_lacks_at_both_levels():
+    for x in (Value(2.0), Value(np.array(2.0))):
+        for method, axis in [
+            ("sum", 1),
+            ("max", (0,)),
+            ("min", -2),
+            ("mean", 0),
+            ("var", 0),
+            ("logsumexp", 1),
+        ]:
+            with pytest.raises(ValueError, match=rf"^{method}: .*axis"):
+                getattr(x, method)(axis=axis)
+
+
+def test_var_without_degrees_of_freedom_gives_nan_and_inf_gradients_as_numpy():
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        x = Value(np.ones((3, 1)))
+        out = x.var(axis=1, ddof=1)
+        assert np.isnan(out.data).all()
+        out.backward(np.ones(3))
+        assert x.grad.shape == (3, 1) and np.isnan(x.grad).all()
+        y = Value(np.array([1.0, 3.0]))
+        out = y.var(ddof=2)  # numpy: a sum of squares 2 over 0 degrees of freedom
+        assert out.data == np.inf
+        out.backward()
+        np.testing.assert_array_equal(y.grad, [-np.inf, np.inf])
+        e = Value(np.ones(0))
+        e.var().backward()
+        assert e.grad.shape == (0,)
+        e2 = Value(np.ones((0, 3)))
+        e2.var(axis=0).backward(np.ones(3))
+        assert e2.grad.shape == (0, 3)
+        s = Value(2.0)
+        s.var(ddof=1).backward()  # numpy's var(2.0, ddof=1) is nan
+        assert type(s.grad) is float and np.isnan(s.grad)
+        assert ag.grad(lambda v: v.var())(2.0) == 0.0
+
+
+def test_hyperparameters_given_as_values_are_refused_by_name():
+    for x in (Value(np.array([-1.0, 2.0])), Value(-1.0)):
+        with pytest.raises(TypeError, match=r"leaky_relu: negative_slope must be a number.*prelu"):
+            x.leaky_relu(Value(0.2))
+        with pytest.raises(TypeError, match=r"elu: alpha must be a number"):
+            x.elu(Value(0.5))
+        with pytest.raises(TypeError, match=r"clip: lo must be a number or None.*maximum"):
+            x.clip(Value(-0.5), 1)
+        with pytest.raises(TypeError, match=r"clip: hi must be a number or None.*minimum"):
+            x.clip(-0.5, Value(1.0))
+        with pytest.raises(TypeError, match=r"leaky_relu: negative_slope .* got str"):
+            x.leaky_relu("0.2")
+    # numbers of any kind still work, and a numpy scalar does not promote float32
+    x32 = Value(np.array([-1.0, 2.0], dtype=np.float32))
+    for out in (x32.leaky_relu(np.float64(0.2)), x32.elu(1), x32.clip(np.float64(-0.5), 1)):
+        assert out.dtype == np.float32
+    assert type(Value(-1.0).leaky_relu(np.float64(0.5)).data) is float
+    assert Value(-1.0).leaky_relu(0).data == 0.0
+
+
+def test_numpy_float64_constants_act_as_python_floats() -> None:
+    # np.float64 subclasses float (np.sqrt(4.0) gives one): numpy would promote
+    # float32 data to float64 with it, and make a scalar-level result a numpy scalar.
+    x = Value(np.ones(3, dtype=np.float32))
+    for y in (x * np.float64(0.5), np.float64(0.5) * x, x / np.sqrt(4.0), np.sqrt(4.0) - x):
+        assert y.dtype == np.float32
+    (x / np.sqrt(4.0)).sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad, np.full(3, 0.5, dtype=np.float32))
+    s = Value(2.0) * np.float64(3.0)
+    assert type(s.data) is float
+    s.backward()
