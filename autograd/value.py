@@ -442,7 +442,15 @@ def _operator(name: str, op: Primitive, reflected: bool) -> Callable[[Value, Any
 
     def method(self: Value, other: Any) -> Value:
         vo = isinstance(other, Value)
-        od = other._data if vo else other
+        if vo:
+            od = other._data
+        elif type(other) is np.float64:
+            # A subclass of Python's float (np.sqrt(4.0) gives one), and a constant like
+            # a Python float: it must not promote float32 data to float64 as numpy
+            # would, nor make a scalar-level result a numpy scalar.
+            other = od = float(other)
+        else:
+            od = other
         try:
             out = fn(od, self._data) if reflected else fn(self._data, od)
         except ValueError as exc:
