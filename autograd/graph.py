@@ -476,11 +476,17 @@ def _send(node: Value, p: Value, gi: Any, stamp: int, checking: bool, i: int) ->
     if checking:
         _anomaly.check_gradient(node, i, gi)
     pd = p._data
-    if type(pd) is float:
-        if type(gi) is not float:
-            gi = _fit(gi, p)
-    elif type(gi) is not np.ndarray or gi.shape != pd.shape or gi.dtype is not pd.dtype:
-        gi = _fit(gi, p)  # (equal dtypes are mostly one object; _fit compares them fully)
+    try:  # (free in Python 3.11 until something raises)
+        if type(pd) is float:
+            if type(gi) is not float:
+                gi = _fit(gi, p)
+        elif type(gi) is not np.ndarray or gi.shape != pd.shape or gi.dtype is not pd.dtype:
+            gi = _fit(gi, p)  # (equal dtypes are mostly one object; _fit compares them fully)
+    except ValueError as exc:  # a rule gave a gradient of a shape that cannot fit
+        raise ValueError(
+            f"backward: the gradient rule of this '{node.op}' node gave its input {i} "
+            f"(shape {p.shape}) a gradient that does not fit it: {exc}"
+        ) from None
     pg = p._g
     # Held by the slot, `pg` and the argument: no one else sees it.
     p._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)

@@ -57,8 +57,7 @@ broadcast_to.defvjp(lambda g, out, x, shape: sum_to(g, shape=shape_of(x)))  # ty
 def _sum_to_error(x: Any, shape: tuple[int, ...] | None) -> str:
     return (
         f"sum_to: cannot sum shape {shape_of(x)} to shape {shape}: numpy broadcasting "
-        f"does not make {shape_of(x)} from {shape} (in a backward pass: a gradient rule "
-        f"gave a gradient of shape {shape_of(x)} for an input of shape {shape})"
+        f"does not make {shape_of(x)} from {shape}"
     )
 
 
