@@ -27,7 +27,7 @@ import numpy as np
 
 import autograd
 from autograd import Value
-from nn.arguments import lookup
+from nn.arguments import check_numbers, lookup
 from nn.module import Module, Parameter, Shape
 
 __all__ = [
@@ -162,6 +162,11 @@ class Activation(Module):
 
     ``key`` is the name `get_activation` knows it by. Constructed directly,
     ``Activation(spec)`` is Keras' Activation layer: it applies ``get_activation(spec)``.
+
+    The forwards run every training step: they hand x to the engine as it is and look at
+    it only in the ``except`` clause, when the engine failed, so that strings, None or
+    ragged lists get a message naming the module (`check_numbers`) at no cost to a
+    correct call.
     """
 
     key = ""
@@ -199,7 +204,11 @@ class Sigmoid(Activation):
     key = "sigmoid"
 
     def forward(self, x: Any) -> Any:
-        return autograd.sigmoid(x)
+        try:
+            return autograd.sigmoid(x)
+        except (TypeError, ValueError):
+            check_numbers("Sigmoid", x=x)
+            raise
 
 
 class Tanh(Activation):
@@ -208,7 +217,11 @@ class Tanh(Activation):
     key = "tanh"
 
     def forward(self, x: Any) -> Any:
-        return autograd.tanh(x)
+        try:
+            return autograd.tanh(x)
+        except (TypeError, ValueError):
+            check_numbers("Tanh", x=x)
+            raise
 
 
 class ReLU(Activation):
@@ -217,7 +230,11 @@ class ReLU(Activation):
     key = "relu"
 
     def forward(self, x: Any) -> Any:
-        return autograd.relu(x)
+        try:
+            return autograd.relu(x)
+        except (TypeError, ValueError):
+            check_numbers("ReLU", x=x)
+            raise
 
 
 class LeakyReLU(Activation):
@@ -230,7 +247,11 @@ class LeakyReLU(Activation):
         self.negative_slope = float(negative_slope)
 
     def forward(self, x: Any) -> Any:
-        return autograd.leaky_relu(x, negative_slope=self.negative_slope)
+        try:
+            return autograd.leaky_relu(x, negative_slope=self.negative_slope)
+        except (TypeError, ValueError):
+            check_numbers("LeakyReLU", x=x)
+            raise
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -258,14 +279,18 @@ class PReLU(Activation):
 
     def forward(self, x: Any) -> Any:
         n = self.num_parameters
-        if n > 1:
-            shape = x.shape if isinstance(x, Value) else np.shape(x)
-            if len(shape) < 2 or shape[1] != n:
-                raise ValueError(
-                    f"PReLU: {n} slopes need inputs with {n} features on axis 1, got "
-                    f"shape {tuple(shape)}"
-                )
-        return prelu(x, self.weight)
+        try:
+            if n > 1:
+                shape = x.shape if isinstance(x, Value) else np.shape(x)
+                if len(shape) < 2 or shape[1] != n:
+                    raise ValueError(
+                        f"PReLU: {n} slopes need inputs with {n} features on axis 1, got "
+                        f"shape {tuple(shape)}"
+                    )
+            return prelu(x, self.weight)
+        except (TypeError, ValueError):
+            check_numbers("PReLU", x=x)
+            raise
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
@@ -281,7 +306,11 @@ class ELU(Activation):
         self.alpha = float(alpha)
 
     def forward(self, x: Any) -> Any:
-        return autograd.elu(x, alpha=self.alpha)
+        try:
+            return autograd.elu(x, alpha=self.alpha)
+        except (TypeError, ValueError):
+            check_numbers("ELU", x=x)
+            raise
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
@@ -293,7 +322,11 @@ class Softplus(Activation):
     key = "softplus"
 
     def forward(self, x: Any) -> Any:
-        return autograd.softplus(x)
+        try:
+            return autograd.softplus(x)
+        except (TypeError, ValueError):
+            check_numbers("Softplus", x=x)
+            raise
 
 
 class Softmax(Activation):
@@ -307,7 +340,11 @@ class Softmax(Activation):
         self.axis = _axis("Softmax", axis, dim)
 
     def forward(self, x: Any) -> Any:
-        return autograd.softmax(x, axis=self.axis)
+        try:
+            return autograd.softmax(x, axis=self.axis)
+        except (TypeError, ValueError):
+            check_numbers("Softmax", x=x)
+            raise
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"
@@ -324,7 +361,11 @@ class LogSoftmax(Activation):
         self.axis = _axis("LogSoftmax", axis, dim)
 
     def forward(self, x: Any) -> Any:
-        return autograd.log_softmax(x, axis=self.axis)
+        try:
+            return autograd.log_softmax(x, axis=self.axis)
+        except (TypeError, ValueError):
+            check_numbers("LogSoftmax", x=x)
+            raise
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"
@@ -340,7 +381,11 @@ class Step(Activation):
     key = "step"
 
     def forward(self, x: Any) -> Any:
-        return step(x)
+        try:
+            return step(x)
+        except (TypeError, ValueError):
+            check_numbers("Step", x=x)
+            raise
 
 
 class Lambda(Activation):

@@ -23,6 +23,7 @@ import autograd
 from autograd import Value
 from nn import init as initializers
 from nn.activations import Activation, get_activation
+from nn.arguments import check_numbers
 from nn.module import Module, Parameter, Shape
 from nn.training import TrainingMixin
 
@@ -45,22 +46,30 @@ def _affine(who: str, x: Any, w: Parameter, b: Parameter | None, n_in: int) -> A
 
     The batch is first given the layer's dtype: raw data (lists, int or float64
     arrays) is cast, and so is a constant Value; a Value that requires grad is left as
-    it is. The input size is not checked up front: the matrix product checks it
-    anyway, and its failure is turned into a message that names the layer.
+    it is. Neither the input size nor the input's type is checked up front: the cast
+    and the matrix product check them anyway, and their failures are turned into
+    messages that name the layer, in the ``except`` clauses, so a correct call pays
+    nothing for them.
     """
     dtype = w.data.dtype
+    a = x  # the operand; `x` stays as given, for the messages
     if isinstance(x, Value):
         d = x.data
         # (`is not` first: equal dtypes are mostly one object, and `!=` costs more)
         cast = type(d) is not float and d.dtype is not dtype and d.dtype != dtype
         if cast and not x.requires_grad:
-            x = Value(d.astype(dtype), requires_grad=False)
+            a = Value(d.astype(dtype), requires_grad=False)
     elif not (isinstance(x, np.ndarray) and x.dtype == dtype):
-        x = np.asarray(x, dtype=dtype)
+        try:
+            a = np.asarray(x, dtype=dtype)
+        except (TypeError, ValueError):  # ragged lists, strings, dicts
+            check_numbers(who, x=x)
+            raise
     try:
-        return x @ w if b is None else autograd.linear(x, w, b)
+        return a @ w if b is None else autograd.linear(a, w, b)
     except ValueError:
-        shape = x.shape if isinstance(x, Value) else np.shape(x)
+        check_numbers(who, x=x)  # None, which the cast above turned into nan
+        shape = a.shape if isinstance(a, Value) else np.shape(a)
         raise ValueError(
             f"{who}: expected inputs with {n_in} features (last axis), got shape {shape}"
         ) from None
@@ -182,8 +191,13 @@ class Dense(Module):
         if not self._built:
             # Keras builds from a batch (min_ndim=2): the input size read off a lone
             # sample's axis would build the layer for the wrong size, for good.
-            shape = x.shape if isinstance(x, Value | np.ndarray) else np.shape(x)
+            try:
+                shape = x.shape if isinstance(x, Value | np.ndarray) else np.shape(x)
+            except ValueError:  # ragged lists
+                check_numbers("Dense", x=x)
+                raise
             if len(shape) < 2:
+                check_numbers("Dense", x=x)  # strings, None and dicts have shape () too
                 raise ValueError(
                     f"Dense: builds at its first call from a batch (N, features), got shape "
                     f"{tuple(shape)}; for one sample pass x[None]"
@@ -223,8 +237,13 @@ class Flatten(Module):
     """Reshape (N, d1, d2, ...) to (N, d1 * d2 * ...): keeps the batch axis."""
 
     def forward(self, x: Any) -> Any:
-        shape = x.shape if isinstance(x, Value) else np.shape(x)
+        try:
+            shape = x.shape if isinstance(x, Value) else np.shape(x)
+        except ValueError:  # ragged lists
+            check_numbers("Flatten", x=x)
+            raise
         if len(shape) == 0:
+            check_numbers("Flatten", x=x)  # strings, None and dicts have shape () too
             raise ValueError("Flatten: expects a batch, got a scalar")
         return autograd.reshape(x, shape=(shape[0], -1))
 

@@ -24,7 +24,9 @@ that need gradients. Float targets are cast to the predictions' dtype, so a floa
 array cannot promote a float32 network. A target of shape (N,) against predictions of
 shape (N, 1) is reshaped to (N, 1) (not broadcast to (N, N)). Errors name the loss and
 say what was wrong: mismatched batch sizes or shapes, float labels where class indices
-are needed, labels out of range.
+are needed, labels out of range; arguments that are not numbers at all (strings, None,
+ragged lists) are named as such, by `check_numbers` in each loss's ``except`` clause, so
+the check costs a correct call nothing.
 
 Keras-style losses (for ``compile``; `get_loss` finds them by Keras' names):
 
@@ -53,7 +55,7 @@ import numpy as np
 import autograd
 from autograd import Value
 from autograd.value import keywords_of
-from nn.arguments import lookup
+from nn.arguments import check_numbers, lookup
 from nn.module import Module
 
 __all__ = [
@@ -143,15 +145,23 @@ def _float_target(who: str, pred: Any, target: Any) -> Any:
 
 def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Any:
     """mean((pred - target)^2)."""
-    t = _float_target("mse_loss", pred, target)
-    diff = pred - t
-    return _reduce("mse_loss", diff * diff, reduction)
+    try:
+        t = _float_target("mse_loss", pred, target)
+        diff = pred - t
+        return _reduce("mse_loss", diff * diff, reduction)
+    except (TypeError, ValueError):
+        check_numbers("mse_loss", pred=pred, target=target)
+        raise
 
 
 def l1_loss(pred: Any, target: Any, reduction: str = "mean") -> Any:
     """mean(|pred - target|) (mean absolute error)."""
-    t = _float_target("l1_loss", pred, target)
-    return _reduce("l1_loss", autograd.abs(pred - t), reduction)
+    try:
+        t = _float_target("l1_loss", pred, target)
+        return _reduce("l1_loss", autograd.abs(pred - t), reduction)
+    except (TypeError, ValueError):
+        check_numbers("l1_loss", pred=pred, target=target)
+        raise
 
 
 def _check_probability_targets(who: str, t: Any) -> None:
@@ -193,12 +203,16 @@ def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Any
     `binary_cross_entropy_with_logits`.
     """
     who = "binary_cross_entropy"
-    t = _float_target(who, pred, target)
-    _check_probability_targets(who, t)
-    _check_probabilities(who, "pred", pred, _BCE_FIX)
-    p = autograd.clip(pred, lo=EPSILON, hi=1.0 - EPSILON)
-    loss = -(t * autograd.log(p) + (1.0 - t) * autograd.log(1.0 - p))
-    return _reduce(who, loss, reduction)
+    try:
+        t = _float_target(who, pred, target)
+        _check_probability_targets(who, t)
+        _check_probabilities(who, "pred", pred, _BCE_FIX)
+        p = autograd.clip(pred, lo=EPSILON, hi=1.0 - EPSILON)
+        loss = -(t * autograd.log(p) + (1.0 - t) * autograd.log(1.0 - p))
+        return _reduce(who, loss, reduction)
+    except (TypeError, ValueError):
+        check_numbers(who, pred=pred, target=target)
+        raise
 
 
 def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Any:
@@ -207,9 +221,13 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = 
     d/dz = sigmoid(z) - y.
     """
     who = "binary_cross_entropy_with_logits"
-    t = _float_target(who, logits, target)
-    _check_probability_targets(who, t)
-    return _reduce(who, autograd.softplus(logits) - logits * t, reduction)
+    try:
+        t = _float_target(who, logits, target)
+        _check_probability_targets(who, t)
+        return _reduce(who, autograd.softplus(logits) - logits * t, reduction)
+    except (TypeError, ValueError):
+        check_numbers(who, logits=logits, target=target)
+        raise
 
 
 def _class_labels(who: str, scores: Any, target: Any) -> np.ndarray:
@@ -280,28 +298,33 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Any:
     mean_i(-sum_c y_ic log_softmax(z_i)_c). d/dz = (softmax(z) - y) / N.
     """
     who = "cross_entropy"
-    if type(target) is np.ndarray and target.ndim == 1:  # labels (N,): the common case first
-        return _sparse_cross_entropy(who, logits, _class_labels(who, logits, target), reduction)
-    tshape = _shape(target)
-    sshape = _shape(logits)
-    if len(tshape) == 2 and tshape[1] == 1 and len(sshape) == 2 and sshape[1] > 1:
-        # Integer labels as a column (N, 1), as Keras' sparse losses accept them.
-        raw = target.data if isinstance(target, Value) else target
-        if np.asarray(raw).dtype.kind in "iu":
-            target = np.asarray(raw).reshape(-1)
-            tshape = target.shape
-    if len(tshape) == 2 and len(sshape) == 2:
-        _check_batch(who, sshape, tshape)
-        if tshape != sshape:
-            raise ValueError(
-                f"{who}: logits have shape {sshape} but target probabilities have shape {tshape}"
-            )
-        t = _float_target(who, logits, target)
-        _check_probability_targets(who, t)
-        logp = autograd.log_softmax(logits, axis=-1)
-        return _reduce(who, -autograd.sum(t * logp, axis=-1), reduction)
-    labels = _class_labels(who, logits, target)
-    return _sparse_cross_entropy(who, logits, labels, reduction)
+    try:
+        if type(target) is np.ndarray and target.ndim == 1:  # labels (N,): the common case first
+            return _sparse_cross_entropy(who, logits, _class_labels(who, logits, target), reduction)
+        tshape = _shape(target)
+        sshape = _shape(logits)
+        if len(tshape) == 2 and tshape[1] == 1 and len(sshape) == 2 and sshape[1] > 1:
+            # Integer labels as a column (N, 1), as Keras' sparse losses accept them.
+            raw = target.data if isinstance(target, Value) else target
+            if np.asarray(raw).dtype.kind in "iu":
+                target = np.asarray(raw).reshape(-1)
+                tshape = target.shape
+        if len(tshape) == 2 and len(sshape) == 2:
+            _check_batch(who, sshape, tshape)
+            if tshape != sshape:
+                raise ValueError(
+                    f"{who}: logits have shape {sshape} but target probabilities have shape "
+                    f"{tshape}"
+                )
+            t = _float_target(who, logits, target)
+            _check_probability_targets(who, t)
+            logp = autograd.log_softmax(logits, axis=-1)
+            return _reduce(who, -autograd.sum(t * logp, axis=-1), reduction)
+        labels = _class_labels(who, logits, target)
+        return _sparse_cross_entropy(who, logits, labels, reduction)
+    except (TypeError, ValueError):
+        check_numbers(who, logits=logits, target=target)
+        raise
 
 
 def _sparse_cross_entropy(who: str, logits: Any, labels: np.ndarray, reduction: str) -> Any:
@@ -317,8 +340,12 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Any:
     """Negative log-likelihood of log-probabilities (N, C) (e.g. from log_softmax)
     at integer labels (N,): mean_i(-logp_i[y_i])."""
     who = "nll_loss"
-    labels = _class_labels(who, log_probs, target)
-    return _pick(who, log_probs, labels, reduction)
+    try:
+        labels = _class_labels(who, log_probs, target)
+        return _pick(who, log_probs, labels, reduction)
+    except (TypeError, ValueError):
+        check_numbers(who, log_probs=log_probs, target=target)
+        raise
 
 
 class _Loss(Module):
@@ -487,8 +514,12 @@ class MeanSquaredError(_KerasLoss):
         super().__init__(False, reduction)
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
-        d = y_pred - _float_target("MeanSquaredError", y_pred, y_true)
-        return _keras_reduce("MeanSquaredError", d * d, self.reduction)
+        try:
+            d = y_pred - _float_target("MeanSquaredError", y_pred, y_true)
+            return _keras_reduce("MeanSquaredError", d * d, self.reduction)
+        except (TypeError, ValueError):
+            check_numbers("MeanSquaredError", y_true=y_true, y_pred=y_pred)
+            raise
 
 
 class MeanAbsoluteError(_KerasLoss):
@@ -501,8 +532,12 @@ class MeanAbsoluteError(_KerasLoss):
         super().__init__(False, reduction)
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
-        d = y_pred - _float_target("MeanAbsoluteError", y_pred, y_true)
-        return _keras_reduce("MeanAbsoluteError", autograd.abs(d), self.reduction)
+        try:
+            d = y_pred - _float_target("MeanAbsoluteError", y_pred, y_true)
+            return _keras_reduce("MeanAbsoluteError", autograd.abs(d), self.reduction)
+        except (TypeError, ValueError):
+            check_numbers("MeanAbsoluteError", y_true=y_true, y_pred=y_pred)
+            raise
 
 
 class BinaryCrossentropy(_KerasLoss):
@@ -518,18 +553,22 @@ class BinaryCrossentropy(_KerasLoss):
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
         who = "BinaryCrossentropy"
-        t = _float_target(who, y_pred, y_true)
-        _check_probability_targets(who, t)
-        z = y_pred if self.from_logits else _logits_under(y_pred, "sigmoid")
-        if z is not None:
-            loss = autograd.softplus(z) - z * t
-        else:
-            _check_probabilities(
-                who, "y_pred", y_pred, "for logits use from_logits=True (or BCEWithLogitsLoss)"
-            )
-            p = autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON)
-            loss = -(t * autograd.log(p) + (1.0 - t) * autograd.log(1.0 - p))
-        return _keras_reduce(who, loss, self.reduction)
+        try:
+            t = _float_target(who, y_pred, y_true)
+            _check_probability_targets(who, t)
+            z = y_pred if self.from_logits else _logits_under(y_pred, "sigmoid")
+            if z is not None:
+                loss = autograd.softplus(z) - z * t
+            else:
+                _check_probabilities(
+                    who, "y_pred", y_pred, "for logits use from_logits=True (or BCEWithLogitsLoss)"
+                )
+                p = autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON)
+                loss = -(t * autograd.log(p) + (1.0 - t) * autograd.log(1.0 - p))
+            return _keras_reduce(who, loss, self.reduction)
+        except (TypeError, ValueError):
+            check_numbers(who, y_true=y_true, y_pred=y_pred)
+            raise
 
 
 class CategoricalCrossentropy(_KerasLoss):
@@ -543,21 +582,25 @@ class CategoricalCrossentropy(_KerasLoss):
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
         who = "CategoricalCrossentropy"
-        pshape, tshape = _shape(y_pred), _shape(y_true)
-        if len(pshape) == 2 and pshape[1] > 1 and tshape != pshape and tshape[:1] == pshape[:1]:
-            raise ValueError(
-                f"{who}: targets have shape {tshape} but predictions {pshape}; this loss "
-                "takes one-hot targets of the predictions' shape (for integer labels use "
-                "SparseCategoricalCrossentropy / 'sparse_categorical_crossentropy')"
-            )
-        t = _float_target(who, y_pred, y_true)
-        _check_probability_targets(who, t)
-        z = y_pred if self.from_logits else _logits_under(y_pred, "softmax")
-        if z is not None:
-            logp = autograd.log_softmax(z, axis=-1)
-        else:
-            logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
-        return _keras_reduce(who, -autograd.sum(t * logp, axis=-1), self.reduction)
+        try:
+            pshape, tshape = _shape(y_pred), _shape(y_true)
+            if len(pshape) == 2 and pshape[1] > 1 and tshape != pshape and tshape[:1] == pshape[:1]:
+                raise ValueError(
+                    f"{who}: targets have shape {tshape} but predictions {pshape}; this loss "
+                    "takes one-hot targets of the predictions' shape (for integer labels use "
+                    "SparseCategoricalCrossentropy / 'sparse_categorical_crossentropy')"
+                )
+            t = _float_target(who, y_pred, y_true)
+            _check_probability_targets(who, t)
+            z = y_pred if self.from_logits else _logits_under(y_pred, "softmax")
+            if z is not None:
+                logp = autograd.log_softmax(z, axis=-1)
+            else:
+                logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
+            return _keras_reduce(who, -autograd.sum(t * logp, axis=-1), self.reduction)
+        except (TypeError, ValueError):
+            check_numbers(who, y_true=y_true, y_pred=y_pred)
+            raise
 
 
 class SparseCategoricalCrossentropy(_KerasLoss):
@@ -571,12 +614,16 @@ class SparseCategoricalCrossentropy(_KerasLoss):
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
         who = "SparseCategoricalCrossentropy"
-        labels = _class_labels(who, y_pred, _sparse_labels(who, y_pred, y_true))
-        z = y_pred if self.from_logits else _logits_under(y_pred, "softmax")
-        if z is not None:
-            return _sparse_cross_entropy(who, z, labels, self.reduction)
-        logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
-        return _pick(who, logp, labels, self.reduction)
+        try:
+            labels = _class_labels(who, y_pred, _sparse_labels(who, y_pred, y_true))
+            z = y_pred if self.from_logits else _logits_under(y_pred, "softmax")
+            if z is not None:
+                return _sparse_cross_entropy(who, z, labels, self.reduction)
+            logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
+            return _pick(who, logp, labels, self.reduction)
+        except (TypeError, ValueError):
+            check_numbers(who, y_true=y_true, y_pred=y_pred)
+            raise
 
 
 _LOSSES_BY_NAME: dict[str, Callable[[], Module]] = {

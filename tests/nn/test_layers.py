@@ -315,3 +315,97 @@ def test_a_lazy_dense_refuses_to_build_from_a_lone_sample() -> None:
         model(np.ones(4))
     assert not model.built
     assert model(np.ones((2, 4))).shape == (2, 3) and model[0].kernel.shape == (4, 3)
+
+
+# --- inputs that are not numbers: errors name the layer, the argument and what was given ---
+
+# (input, error type, what the message says after "<Layer>: x ")
+NOT_NUMBERS = {
+    "ragged": (
+        [[1, 2, 3], [1]],
+        ValueError,
+        r"must be a rectangular array of numbers, got a ragged list: row 0 has 3 items, "
+        r"row 1 has 1 item",
+    ),
+    "str": ("abc", TypeError, r"must be numbers, got str 'abc'"),
+    "None": (None, TypeError, r"must be numbers, got None$"),
+    "dict": ({"a": 1}, TypeError, r"must be numbers, got dict \{'a': 1\}"),
+    "object-array": (
+        np.array([[1, None, 2]], dtype=object),
+        TypeError,
+        r"must be numbers, got ndarray of dtype object and shape \(1, 3\) holding None at "
+        r"flat position 1",
+    ),
+    "strings": (
+        [["a", "b", "c"]],
+        TypeError,
+        r"must be numbers, got list of shape \(1, 3\) holding str 'a' at flat position 0",
+    ),
+}
+# numpy turns None inside an object array into nan when the layer casts its input (no
+# error to catch without a check on every call), and Flatten only reshapes.
+LAYER_CASES = ["ragged", "str", "None", "dict", "strings"]
+FLATTEN_CASES = ["ragged", "str", "None", "dict"]
+
+
+def _dense_built() -> nn.Module:
+    return nn.Dense(2, input_dim=3)
+
+
+LAYERS: dict[str, Callable[[], nn.Module]] = {
+    "Linear": lambda: nn.Linear(3, 2),
+    "Linear-no-bias": lambda: nn.Linear(3, 2, bias=False),
+    "Dense": _dense_built,
+    "Dense-lazy": lambda: nn.Dense(2),
+    "Sequential": lambda: nn.Sequential(nn.Linear(3, 2), nn.ReLU()),
+}
+
+
+@pytest.mark.parametrize("case", LAYER_CASES)
+@pytest.mark.parametrize("layer", list(LAYERS))
+def test_a_layer_given_data_that_is_not_numbers_says_so(layer: str, case: str) -> None:
+    data, error, message = NOT_NUMBERS[case]
+    who = "Linear" if layer.startswith(("Linear", "Sequential")) else "Dense"
+    with pytest.raises(error, match=rf"^{who}: x {message}"):
+        LAYERS[layer]()(data)
+
+
+@pytest.mark.parametrize("case", FLATTEN_CASES)
+def test_flatten_given_data_that_is_not_numbers_says_so(case: str) -> None:
+    data, error, message = NOT_NUMBERS[case]
+    with pytest.raises(error, match=rf"^Flatten: x {message}"):
+        nn.Flatten()(data)
+
+
+ACTIVATIONS = [
+    "ReLU",
+    "Sigmoid",
+    "Tanh",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "Softplus",
+    "Softmax",
+    "LogSoftmax",
+    "Step",
+]
+
+
+@pytest.mark.parametrize("case", list(NOT_NUMBERS))
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_an_activation_given_data_that_is_not_numbers_says_so(name: str, case: str) -> None:
+    data, error, message = NOT_NUMBERS[case]
+    with pytest.raises(error, match=rf"^{name}: x {message}"):
+        getattr(nn, name)()(data)
+
+
+def test_errors_about_numbers_keep_their_own_message() -> None:
+    # Numbers of the wrong shape still get the layer's own message, not one about types.
+    with pytest.raises(ValueError, match=r"^Linear: expected inputs with 3 features"):
+        nn.Linear(3, 2)([[1, 2], [3, 4]])
+    with pytest.raises(ValueError, match=r"^Linear: expected inputs with 3 features"):
+        nn.Linear(3, 2)(5.0)
+    with pytest.raises(ValueError, match=r"^Flatten: expects a batch"):
+        nn.Flatten()(5.0)
+    with pytest.raises(ValueError, match=r"^PReLU: 2 slopes need inputs with 2 features"):
+        nn.PReLU(2)(np.ones((2, 3)))

@@ -228,7 +228,7 @@ def test_other_misuse() -> None:
         nn.BCELoss()(Value(np.full((2, 1), 0.5)), np.array([[0.0], [2.0]]))
     with pytest.raises(ValueError, match="reduction must be one of"):
         nn.MSELoss(reduction="average")
-    with pytest.raises(TypeError, match="targets must be numbers"):
+    with pytest.raises(TypeError, match="MSELoss: target must be numbers"):
         nn.MSELoss()(Value(np.zeros(2)), np.array(["a", "b"]))
 
 
@@ -321,3 +321,89 @@ def test_a_softmax_over_another_axis_is_read_as_probabilities() -> None:
     loss = nn.SparseCategoricalCrossentropy()(np.array([0, 1]), p)
     expected = -np.mean(np.log(p.data[[0, 1], [0, 1]]))
     assert loss.item() == pytest.approx(expected, rel=1e-12)
+
+
+# --- arguments that are not numbers: errors name the loss, the argument and what was given --
+
+# (input, error type, what the message says after "<Loss>: <argument> ")
+NOT_NUMBERS = {
+    "ragged": (
+        [[1, 2, 3], [1]],
+        ValueError,
+        r"must be a rectangular array of numbers, got a ragged list: row 0 has 3 items, "
+        r"row 1 has 1 item",
+    ),
+    "str": ("abc", TypeError, r"must be numbers, got str 'abc'"),
+    "None": (None, TypeError, r"must be numbers, got None$"),
+    "dict": ({"a": 1}, TypeError, r"must be numbers, got dict \{'a': 1\}"),
+    "object-array": (
+        np.array([[1, None, 2]], dtype=object),
+        TypeError,
+        r"must be numbers, got ndarray of dtype object and shape \(1, 3\) holding None at "
+        r"flat position 1",
+    ),
+    "strings": (
+        [["a", "b", "c"]],
+        TypeError,
+        r"must be numbers, got list of shape \(1, 3\) holding str 'a' at flat position 0",
+    ),
+}
+
+_P = np.full((2, 2), 0.5)
+_Z = np.full((2, 3), 1.0 / 3.0)
+_LABELS = np.array([0, 1])
+_ONE_HOT = np.eye(3)[[0, 1]]
+
+# name: (loss, argument names in call order, good arguments in call order)
+LOSSES: dict[str, tuple[Callable[[], Any], tuple[str, str], tuple[Any, Any]]] = {
+    "MSELoss": (nn.MSELoss, ("pred", "target"), (_P, _P)),
+    "L1Loss": (nn.L1Loss, ("pred", "target"), (_P, _P)),
+    "BCELoss": (nn.BCELoss, ("pred", "target"), (_P, _P)),
+    "BCEWithLogitsLoss": (nn.BCEWithLogitsLoss, ("logits", "target"), (_P, _P)),
+    "CrossEntropyLoss": (nn.CrossEntropyLoss, ("logits", "target"), (_Z, _LABELS)),
+    "NLLLoss": (nn.NLLLoss, ("log_probs", "target"), (np.log(_Z), _LABELS)),
+    "MeanSquaredError": (nn.MeanSquaredError, ("y_true", "y_pred"), (_P, _P)),
+    "MeanAbsoluteError": (nn.MeanAbsoluteError, ("y_true", "y_pred"), (_P, _P)),
+    "BinaryCrossentropy": (nn.BinaryCrossentropy, ("y_true", "y_pred"), (_P, _P)),
+    "CategoricalCrossentropy": (
+        nn.CategoricalCrossentropy,
+        ("y_true", "y_pred"),
+        (_ONE_HOT, _Z),
+    ),
+    "SparseCategoricalCrossentropy": (
+        nn.SparseCategoricalCrossentropy,
+        ("y_true", "y_pred"),
+        (_LABELS, _Z),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_NUMBERS))
+@pytest.mark.parametrize("position", [0, 1])
+@pytest.mark.parametrize("name", list(LOSSES))
+def test_a_loss_given_an_argument_that_is_not_numbers_says_so(
+    name: str, position: int, case: str
+) -> None:
+    make, names, good = LOSSES[name]
+    data, error, message = NOT_NUMBERS[case]
+    args = [Value(a) if names[i] not in ("target", "y_true") else a for i, a in enumerate(good)]
+    args[position] = data
+    with pytest.raises(error, match=rf"^{name}: {names[position]} {message}"):
+        make()(*args)
+
+
+def test_the_loss_functions_name_themselves_and_the_argument() -> None:
+    with pytest.raises(ValueError, match=r"^mse_loss: target must be a rectangular array"):
+        L.mse_loss(Value(np.zeros((2, 2))), [[1, 2], [3]])
+    with pytest.raises(TypeError, match=r"^cross_entropy: logits must be numbers, got None"):
+        L.cross_entropy(None, _LABELS)
+    with pytest.raises(TypeError, match=r"^nll_loss: target must be numbers, got str 'ab'"):
+        L.nll_loss(Value(np.log(_Z)), "ab")
+
+
+def test_errors_about_numbers_keep_their_own_message_in_losses() -> None:
+    # Numbers that do not fit still get the loss's own message, not one about types.
+    with pytest.raises(ValueError, match=r"^MSELoss: batch sizes differ"):
+        nn.MSELoss()(Value(np.zeros((2, 2))), [[1, 2], [3, 4], [5, 6]])
+    with pytest.raises(TypeError, match=r"^CrossEntropyLoss: class labels must be integers"):
+        nn.CrossEntropyLoss()(Value(_Z), [0.5, 1.0])
