@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from autograd import Value
+from nn.arguments import check_numbers
 from nn.init import get_generator
 
 __all__ = ["DataLoader"]
@@ -28,20 +29,17 @@ __all__ = ["DataLoader"]
 
 def as_array(who: str, what: str, data: Any) -> np.ndarray:
     """Data (arrays, lists, Values) as a numeric numpy array with a batch axis; errors
-    that name the caller and the argument otherwise."""
+    that name the caller, the argument and what it holds otherwise (`check_numbers`)."""
     if isinstance(data, Value):
         data = data.data
     try:
         arr = np.asarray(data)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{who}: {what} must be a rectangular array of numbers: {exc}") from None
-    if arr.dtype == object:
-        raise ValueError(
-            f"{who}: {what} is not a rectangular array of numbers (rows of different "
-            "lengths, or items that are not numbers)"
-        )
+    except (ValueError, TypeError):  # ragged nesting
+        check_numbers(who, **{what: data})
+        raise
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{who}: {what} must hold numbers, got dtype {arr.dtype}")
+        check_numbers(who, **{what: data})  # names the first item that is not a number
+        arr = arr.astype(np.float64)  # an object array that holds numbers only
     if arr.ndim == 0:
         raise ValueError(f"{who}: {what} must have a batch axis, got a single number")
     return arr

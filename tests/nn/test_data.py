@@ -116,7 +116,7 @@ def test_errors() -> None:
         nn.DataLoader(x, y, batch_size=0)
     with pytest.raises(TypeError, match="batch_size must be an int"):
         nn.DataLoader(x, y, batch_size=2.5)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="x must hold numbers"):
+    with pytest.raises(TypeError, match="x must be numbers, got ndarray of dtype <U1"):
         nn.DataLoader(np.array(["a", "b"]))
     with pytest.raises(ValueError, match="batch axis"):
         nn.DataLoader(np.float32(3.0))
@@ -129,3 +129,11 @@ def test_lists_are_accepted_and_repr() -> None:
     xb, yb = next(iter(loader))
     assert xb.dtype == np.float32 and yb.dtype == np.int64
     assert "samples=3" in repr(loader) and "batches=2" in repr(loader)
+
+
+def test_an_object_array_of_numbers_is_read_as_floats_and_others_are_named() -> None:
+    loader = nn.DataLoader(np.array([[1, 2.5]] * 3, dtype=object), batch_size=3, shuffle=False)
+    (xb,) = list(loader)
+    np.testing.assert_array_equal(xb.data, [[1.0, 2.5]] * 3)
+    with pytest.raises(TypeError, match=r"x must be numbers, .* holding None at flat position 1"):
+        nn.DataLoader(np.array([[1, None]] * 3, dtype=object))

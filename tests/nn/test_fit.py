@@ -230,7 +230,7 @@ def _bad_fit_cases() -> list[tuple[str, dict[str, Any], type, str]]:
         ("fractional label", {"x": x, "y": y + 0.5}, ValueError, "whole numbers, got 0.5"),
         ("nan label", {"x": x, "y": np.where(y == 1, np.nan, 0.0)}, ValueError, "y holds nan"),
         ("ragged x", {"x": [[1.0, 2.0], [3.0]] * 20, "y": y}, ValueError, "rectangular array"),
-        ("text x", {"x": np.array([["a", "b"]] * 40), "y": y}, TypeError, "must hold numbers"),
+        ("text x", {"x": np.array([["a", "b"]] * 40), "y": y}, TypeError, "x must be numbers"),
         ("empty", {"x": np.zeros((0, 2)), "y": np.zeros(0, dtype=int)}, ValueError, "x is empty"),
         ("missing y", {"x": x, "y": None}, ValueError, r"y \(the targets\) is missing"),
         ("val lengths", {"x": x, "y": y, val: (x, y[:5])}, ValueError,
