@@ -173,6 +173,12 @@ def _fit(g: Any, target: Value) -> Any:
         sum_to = _ops.sum_to.fn if type(g) is np.ndarray else _ops.sum_to
         g = sum_to(g, shape=d.shape)
     if gdtype != d.dtype:
+        if gdtype.kind == "c":  # (the dtypes differ: this is already the rare path)
+            raise TypeError(
+                f"a complex gradient ({gdtype}) for real data ({d.dtype}): a complex "
+                "constant entered the graph at this node, and the engine differentiates "
+                "real numbers only"
+            )
         g = _ops.astype(g, dtype=d.dtype)
     return g
 
@@ -205,7 +211,13 @@ def _seed(root: Value, grad: Any, who: str, create_graph: bool) -> Any:
     if grad is None:
         if type(d) is float:
             return 1.0
-        one = _ONES.get((d.shape, d.dtype))
+        try:
+            one = _ONES.get((d.shape, d.dtype))
+        except AttributeError:  # neither a float nor numpy data: a Python complex
+            raise TypeError(
+                f"{who}: the output is complex ({d!r}), computed by '{root.op}' from a "
+                "complex constant; the engine differentiates real numbers only"
+            ) from None
         if one is not None:
             return one
         if d.size != 1:
@@ -487,6 +499,11 @@ def _send(node: Value, p: Value, gi: Any, stamp: int, checking: bool, i: int) ->
             f"backward: the gradient rule of this '{node.op}' node gave its input {i} "
             f"(shape {p.shape}) a gradient that does not fit it: {exc}"
         ) from None
+    except TypeError as exc:  # a complex gradient for a real input (see _fit)
+        raise TypeError(
+            f"backward: the gradient rule of this '{node.op}' node gave its input {i} "
+            f"(shape {p.shape}) a gradient that does not fit it: {exc}"
+        ) from None
     pg = p._g
     # Held by the slot, `pg` and the argument: no one else sees it.
     p._g = gi if pg is _PENDING else _accumulate(pg, gi, 3)
@@ -534,9 +551,14 @@ def gradients(
     """d(output)/d(input) for each input, without touching any `.grad`.
 
     With create_graph=True the results are Values whose graphs can be
-    differentiated again; otherwise they are raw floats/arrays. An input the
-    output does not depend on gets zeros of its shape.
+    differentiated again (a constant Value where the gradient depends on no recorded
+    Value: x * 2 gives 2 whatever x is); otherwise they are raw floats/arrays. An input
+    the output does not depend on gets zeros of its shape.
     """
+    try:
+        needed = output.requires_grad
+    except AttributeError:
+        raise TypeError(f"gradients: output must be a Value, got {type(output).__name__}") from None
     ins: list[Value] = [inputs] if isinstance(inputs, Value) else list(inputs)
     for i, x in enumerate(ins):
         if not isinstance(x, Value):
@@ -546,7 +568,7 @@ def gradients(
                 f"gradients: inputs[{i}] (shape {x.shape}) has requires_grad=False, "
                 "so no gradient is computed for it"
             )
-    if not output.requires_grad:
+    if not needed:
         raise ValueError("gradients: the output does not depend on any Value that requires grad")
     if retain_graph is None:
         retain_graph = create_graph
@@ -569,5 +591,10 @@ def gradients(
             if id(g) == given or id(g) in handed or g.base is not None:
                 g = g.copy()
             handed.add(id(g))
+        if create_graph and not isinstance(g, Value):
+            # A gradient that no rule computed from a recorded Value (the seed passed
+            # on by add or x * 1, or the zeros above) is raw data: a constant Value,
+            # as documented and as the caller differentiates it further.
+            g = Value(g, requires_grad=False)
         result.append(g)
     return result

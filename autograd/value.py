@@ -21,6 +21,7 @@ garbage collector.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -154,6 +155,8 @@ class Primitive:
             out = self.fn(*args, **kw)
         except ValueError as exc:
             raise ValueError(_format_error(self, args, kw, exc)) from None
+        except TypeError as exc:
+            raise TypeError(_type_error_text(self, args, kw, exc)) from None
         return out[0] if self.saves else out
 
     def __repr__(self) -> str:
@@ -218,6 +221,85 @@ def _format_error(op: Primitive, datas: Sequence[Any], kw: dict[str, Any], exc: 
     if op.format_error is not None:
         return op.format_error(*datas, **kw)
     return f"{op.name}: shapes {_shapes_text(datas)}: {exc}"
+
+
+def _type_error_text(
+    op: Primitive, datas: Sequence[Any], kw: dict[str, Any], exc: Exception
+) -> str:
+    """The message of a TypeError raised by `op`'s forward (the error path of `apply`,
+    `apply1`, `apply2` and raw calls): numpy's own (a ufunc's loop signature, "'float'
+    object cannot be interpreted as an integer") names neither the op nor the argument.
+    A message that already starts with the op's name is kept as it is."""
+    text = str(exc)
+    if text.startswith(f"{op.name}:"):
+        return text
+    shapes = _shapes_text(datas) or "(none)"
+    inputs = f"input shape{'s' if ' and ' in shapes else ''} {shapes}"
+    if "axis" in kw and not _is_axis(kw["axis"]):
+        axis = kw["axis"]
+        return (
+            f"{op.name}: axis must be None, an int or a tuple of ints, got {axis!r} "
+            f"({type(axis).__name__}); {inputs}"
+        )
+    kinds = ", ".join(_kind_of(d) for d in datas)
+    given = "".join(f", {k}={v!r}" for k, v in kw.items() if k != "saved")
+    return f"{op.name}: cannot compute this from {kinds} ({inputs}{given}): {exc}"
+
+
+def _is_axis(axis: Any) -> bool:
+    """Whether `axis` has the type of a reduction's axis (None, an int, ints in a tuple)."""
+    ints = int | np.integer
+    if axis is None or isinstance(axis, ints):
+        return True
+    return isinstance(axis, tuple) and all(isinstance(a, ints) for a in axis)
+
+
+def _kind_of(x: Any) -> str:
+    """What an operand is, for messages: 'a Value of shape (2, 3) (float64)', 'a str'."""
+    if isinstance(x, Value):
+        return f"a Value of shape {x.shape} ({x.dtype})"
+    if isinstance(x, np.ndarray | np.generic):
+        return f"an array of shape {x.shape} and dtype {x.dtype}"
+    if type(x) is float:
+        return "a float"
+    return f"a {type(x).__name__}"
+
+
+# The operand types that Value's operators convert or refuse before the forward (one
+# set lookup tests them all: see `_operator`). np.float64 becomes the Python float it
+# subclasses; a complex number is refused, because its result would be complex.
+_RECAST = frozenset({np.float64, complex, np.complex64, np.complex128, np.clongdouble})
+
+
+def _complex_operand_error(op: Primitive, value: Value, other: Any) -> TypeError:
+    return TypeError(
+        f"{op.name}: the operand {other!r} ({type(other).__name__}) would make the result "
+        f"complex, with {_kind_of(value)}; the engine differentiates real numbers only "
+        "(keep a complex quantity as two real Values, its real and imaginary parts)"
+    )
+
+
+def _bad_operand(op: Primitive, value: Value, other: Any, reflected: bool, exc: Exception) -> Any:
+    """The error path of Value's operators, once the forward raised a TypeError.
+
+    An operand that is not a number at all (a string, None, an object) gets
+    NotImplemented, so that Python raises its own "unsupported operand type(s) for +:
+    'Value' and 'str'" (after trying the operand's reflected method, as for any type).
+    A list or tuple is converted as `Value` converts data (a scalar Value's float does
+    not combine with a list, where a tensor Value's array does, through numpy): the
+    operator then runs again on the array. Numbers that still do not combine (an array
+    of strings) raise a TypeError naming the op and both operands."""
+    if isinstance(other, list | tuple):
+        try:
+            return as_data(other)
+        except TypeError:
+            pass
+    elif not isinstance(other, numbers.Number | np.ndarray | np.generic | Value):
+        return NotImplemented
+    pair = (other, value) if reflected else (value, other)
+    raise TypeError(
+        f"{op.name}: cannot combine {_kind_of(pair[0])} and {_kind_of(pair[1])}: {exc}"
+    ) from None
 
 
 # What a node's `_y` slot holds: its second input, when it has two inputs and no
@@ -362,6 +444,8 @@ def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
         out = op.fn(*datas, **kw) if kw else op.fn(*datas)
     except ValueError as exc:
         raise ValueError(_format_error(op, datas, kw, exc)) from None
+    except TypeError as exc:
+        raise TypeError(_type_error_text(op, datas, kw, exc)) from None
     if op.saves:
         out, saved = out
         if needs_grad and _GRAD_ENABLED:
@@ -387,6 +471,8 @@ def apply1(op: Primitive, x: Any) -> Any:
         out = op.fn(d)
     except ValueError as exc:
         raise ValueError(_format_error(op, (d,), {}, exc)) from None
+    except TypeError as exc:
+        raise TypeError(_type_error_text(op, (d,), {}, exc)) from None
     if not isinstance(x, Value):
         return out
     if x._y is not None and _GRAD_ENABLED:  # x.requires_grad
@@ -404,6 +490,8 @@ def apply2(op: Primitive, a: Any, b: Any) -> Any:
         out = op.fn(ad, bd)
     except ValueError as exc:
         raise ValueError(_format_error(op, (ad, bd), {}, exc)) from None
+    except TypeError as exc:
+        raise TypeError(_type_error_text(op, (ad, bd), {}, exc)) from None
     # `_y is not None` is requires_grad read from its slot (see the markers above).
     if _GRAD_ENABLED and ((va and a._y is not None) or (vb and b._y is not None)):
         return _record(out, a, b, op) if b is not None else _record(out, (a, b), _MANY, op)
@@ -444,7 +532,16 @@ def _operator(name: str, op: Primitive, reflected: bool) -> Callable[[Value, Any
         vo = isinstance(other, Value)
         if vo:
             od = other._data
-        elif type(other) is np.float64:
+        elif type(other) in _RECAST:
+            # np.float64 or a complex number: one set lookup for both, cheaper than the
+            # attribute lookup of a test `type(other) is np.float64` (a Python float
+            # constant, the common case, passes one test, as before).
+            if type(other) is not np.float64:
+                # A complex constant would give a complex node, whose gradients come
+                # back as zeros with a mere ComplexWarning: refused here. (A complex
+                # numpy array is not tested here, on the path of every array operand:
+                # backward refuses the complex gradient it gives, naming this op.)
+                raise _complex_operand_error(op, self, other)
             # A subclass of Python's float (np.sqrt(4.0) gives one), and a constant like
             # a Python float: it must not promote float32 data to float64 as numpy
             # would, nor make a scalar-level result a numpy scalar.
@@ -456,6 +553,11 @@ def _operator(name: str, op: Primitive, reflected: bool) -> Callable[[Value, Any
         except ValueError as exc:
             datas = (od, self._data) if reflected else (self._data, od)
             raise ValueError(_format_error(op, datas, {}, exc)) from None
+        except TypeError as exc:  # operands that are not numbers (tested only now)
+            other = _bad_operand(op, self, other, reflected, exc)
+            if other is NotImplemented:
+                return NotImplemented
+            return method(self, other)  # a list, converted to an array
         # requires_grad of self or other, read from its slot (see the markers above)
         if _GRAD_ENABLED and (self._y is not None or (vo and other._y is not None)):
             node = _new_value(Value)

@@ -103,7 +103,10 @@ sqrt.defvjp(lambda g, out, x: div(g, 2 * out))
 @primitive("abs", Check(kinks=(0.0,)))
 def abs(x: Any) -> Any:
     """|x|.  d/dx = sign(x) (0 at 0)."""
-    return x.__abs__()
+    try:
+        return x.__abs__()
+    except AttributeError:  # a list, as relu and exp take
+        return np.abs(x)
 
 
 abs.defvjp(lambda g, out, x: g * sign(x))
@@ -149,6 +152,8 @@ def sigmoid(x: Any) -> Any:
     overflows.  d/dx = s (1 - s) with s = out."""
     if type(x) is float:
         return _sigmoid_float(x)
+    if type(x) is not np.ndarray:  # a list, as relu and exp take (for the test x >= 0)
+        x = np.asarray(x)
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
@@ -198,6 +203,8 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
         negative_slope = _number("leaky_relu", "negative_slope", negative_slope, _SLOPE_HINT)
     if type(x) is float:
         return x if x > 0 else negative_slope * x
+    if type(x) is not np.ndarray:  # a list, as relu and exp take
+        x = np.asarray(x)
     return np.where(x > 0, x, x * negative_slope)
 
 
@@ -212,6 +219,8 @@ def elu(x: Any, alpha: float = 1.0) -> Any:
         alpha = _number("elu", "alpha", alpha, _ALPHA_HINT)
     if type(x) is float:
         return x if x > 0 else alpha * math.expm1(x)
+    if type(x) is not np.ndarray:  # a list, as relu and exp take
+        x = np.asarray(x)
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from autograd.ops.arithmetic import matmul
-from autograd.ops.base import Check, dtype_of, ndim_of, shape_of
+from autograd.ops.base import Check, data_of, dtype_of, ndim_of, shape_of
 from autograd.ops.reductions import _logsumexp_raw, softmax
 from autograd.ops.shape import reshape, sum_to, transpose
 from autograd.value import primitive
@@ -79,11 +79,30 @@ linear.defvjp(_linear_grad_x, _linear_grad_w, _linear_grad_b)
 
 
 def _labels_error(z: Any, labels: Any) -> str:
-    return (
-        f"softmax_cross_entropy: logits of shape {shape_of(z)} need integer labels of "
-        f"shape {shape_of(z)[:1]} with values in [0, {shape_of(z)[-1]}), got labels of "
-        f"shape {np.shape(labels)}"
-    )
+    """The message of softmax_cross_entropy's refusal. The forward only raises (its
+    checks are the cheapest that catch every bad input); what exactly is wrong, down to
+    the first label out of range, is worked out here, on the error path."""
+    zs = shape_of(z)
+    if type(data_of(z)) is not np.ndarray or len(zs) != 2:
+        return (
+            "softmax_cross_entropy: the logits must be a 2-D array (batch, classes), got "
+            f"a {type(z).__name__} of shape {zs}"
+        )
+    head = f"softmax_cross_entropy: logits of shape {zs}"
+    n, c = zs
+    want = f"need integer labels of shape ({n},) with values in [0, {c})"
+    try:
+        y = np.asarray(labels)
+    except ValueError:  # a ragged list
+        return f"{head} {want}; got labels that do not form an array: {labels!r}"
+    got = f"got labels of shape {y.shape} and dtype {y.dtype}"
+    if y.dtype.kind not in "iu" or y.shape != (n,):
+        return f"{head} {want}; {got}"
+    outside = np.flatnonzero((y < 0) | (y >= c))
+    if outside.size:
+        i = int(outside[0])
+        return f"{head} {want}; got label {y[i]} at position {i} (labels of shape {y.shape})"
+    return f"{head} {want}; {got}"
 
 
 @primitive(
@@ -93,21 +112,36 @@ def _labels_error(z: Any, labels: Any) -> str:
     saves=True,
 )
 def softmax_cross_entropy(z: Any, labels: np.ndarray) -> Any:
-    """mean_i(logsumexp(z_i) - z_i[y_i]) for logits (N, C) and integer labels (N,):
-    cross-entropy as one node, stable for logits of 1e4.
+    """mean_i(logsumexp(z_i) - z_i[y_i]) for logits (N, C) and integer labels (N,)
+    in [0, C): cross-entropy as one node, stable for logits of 1e4.
     d/dz = (softmax(z) - onehot(y)) / N.
 
     The exponentials and their sums are saved for the gradient, which then needs
     no second pass over the logits."""
-    if type(z) is not np.ndarray or z.ndim != 2 or np.shape(labels) != z.shape[:1]:
-        raise ValueError("bad shapes")
+    if type(labels) is not np.ndarray:  # a list: the array numpy makes of it
+        labels = np.asarray(labels)
+    # Bad labels are refused, not read from the end (-1) or past it. This runs at every
+    # training step, so the check is one reduction, the minimum (about 0.6 us for 32
+    # labels): a label past the last class makes the indexing below raise instead.
+    if (
+        type(z) is not np.ndarray
+        or z.ndim != 2
+        or labels.shape != z.shape[:1]
+        or labels.dtype.kind not in "iu"  # (bool labels would index as a mask)
+        or np.minimum.reduce(labels, initial=0) < 0
+    ):
+        raise ValueError("bad labels")  # apply() turns this into _labels_error's message
     n = z.shape[0]
     # logsumexp(z_i) - z_i[y_i] = logsumexp(s_i) - s_i[y_i] for s_i = z_i - max(z_i),
     # whose exponentials cannot overflow.
     s, axis = _shifted(z)
+    try:
+        picked = _at_labels(s, axis, labels)
+    except IndexError:  # a label >= C
+        raise ValueError("bad labels") from None
     e = np.exp(s)
     sums = np.add.reduce(e, axis, keepdims=True)
-    loss = np.add.reduce(np.log(sums.reshape(-1)) - _at_labels(s, axis, labels)) / n
+    loss = np.add.reduce(np.log(sums.reshape(-1)) - picked) / n
     if not math.isfinite(loss):  # infinite logits: the general logsumexp handles them
         loss = np.add.reduce(_logsumexp_raw(z, -1, False) - z[np.arange(n), labels]) / n
         return loss, None

@@ -217,7 +217,25 @@ def getitem(x: Any, index: Any) -> Any:
     d/dx: g scattered into zeros at the indexed places (untake)."""
     if type(x) is float:
         raise TypeError("getitem: a scalar Value (a Python float) cannot be indexed")
-    return x[index]
+    try:
+        return x[index]
+    except IndexError as exc:  # still an IndexError, for code that catches one
+        raise IndexError(
+            f"getitem: index {_index_text(index)} is not valid for data of shape "
+            f"{np.shape(x)}: {exc}"
+        ) from None
+
+
+def _index_text(index: Any) -> str:
+    """An index as the user wrote it, about: arrays (lists are made arrays by
+    `as_index`) by their values, anything else by its repr."""
+    if isinstance(index, np.ndarray):
+        return np.array2string(index, threshold=20)
+    if isinstance(index, tuple):
+        return (
+            "(" + ", ".join(_index_text(i) for i in index) + ("," if len(index) == 1 else "") + ")"
+        )
+    return repr(index)
 
 
 getitem.defvjp(

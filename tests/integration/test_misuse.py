@@ -120,3 +120,169 @@ def test_unknown_loss_name_at_compile_lists_known_names():
         model.compile(optimizer="sgd", loss="crossentropy_typo")
     for name in ("mse", "mae", "binary_crossentropy", "sparse_categorical_crossentropy"):
         assert name in str(info.value)
+
+
+# --- Engine misuse: raw numpy/Python errors become errors that name the operation ---
+# (indexing, operands of the wrong kind, keyword arguments of the wrong type, labels of
+# the fused cross-entropy, complex numbers, and the results of create_graph=True)
+
+
+@pytest.mark.parametrize(
+    "index, shown",
+    [(5, "5"), ("x", "'x'"), ([0, 5], "[0 5]"), ((0, 9), "(0, 9)"), (1.5, "1.5")],
+)
+def test_bad_index_raises_index_error_naming_getitem_the_index_and_the_shape(index, shown):
+    a = Value(np.ones((2, 3)))
+    with pytest.raises(IndexError, match=r"^getitem: index .* shape \(2, 3\)") as info:
+        a[index]
+    assert f"index {shown} " in str(info.value)
+
+
+@pytest.mark.parametrize("data", [np.ones((2, 3)), 2.0], ids=["tensor", "scalar"])
+@pytest.mark.parametrize(
+    "expr, symbol",
+    [
+        (lambda a: a + "x", r"\+"),
+        (lambda a: a - None, "-"),
+        (lambda a: a * object(), r"\*"),
+        (lambda a: a / "x", "/"),
+        (lambda a: a ** "x", r"\*\* or pow\(\)"),
+        (lambda a: a @ "x", "@"),
+    ],
+)
+def test_operand_that_is_not_a_number_gets_pythons_unsupported_operand_error(expr, symbol, data):
+    a = Value(data)
+    with pytest.raises(TypeError, match=rf"unsupported operand type\(s\) for {symbol}: 'Value'"):
+        expr(a)
+
+
+@pytest.mark.parametrize("data", [np.ones((2, 3)), 2.0], ids=["tensor", "scalar"])
+def test_reflected_operand_that_is_not_a_number_names_value(data):
+    a = Value(data)
+    with pytest.raises(TypeError, match="Value") as info:
+        None - a
+    assert type(info.value) is TypeError  # not numpy's UFuncTypeError
+    with pytest.raises(TypeError, match="Value"):
+        "x" + a
+
+
+def test_array_operand_of_strings_names_the_op_and_both_operands():
+    a = Value(np.ones((2, 3)))
+    with pytest.raises(TypeError, match=r"^add: .*\(2, 3\).*\(1,\).*<U1") as info:
+        a + np.array(["x"])
+    assert type(info.value) is TypeError
+    with pytest.raises(TypeError, match=r"^mul: .*list"):
+        a * [1.0, "x", 2.0]
+
+
+def test_list_operand_of_a_scalar_value_is_converted_as_at_tensor_level():
+    x = Value(2.0)
+    y = x * [1.0, 2.0]
+    np.testing.assert_array_equal(y.data, [2.0, 4.0])
+    y.sum().backward()
+    assert x.grad == 3.0
+    np.testing.assert_array_equal(([1, 2] - Value(1.0)).data, [0.0, 1.0])
+
+
+@pytest.mark.parametrize("method", ["sum", "mean", "max", "min"])
+@pytest.mark.parametrize("data", [np.ones((2, 3)), 2.0], ids=["tensor", "scalar"])
+def test_reduction_with_an_axis_of_the_wrong_type_names_the_op_and_axis(method, data):
+    a = Value(data)
+    with pytest.raises(TypeError, match=rf"^{method}: axis .*1\.0"):
+        getattr(a, method)(axis=1.0)
+
+
+def test_raw_data_with_an_axis_of_the_wrong_type_names_the_op_and_axis():
+    with pytest.raises(TypeError, match=r"^sum: axis .*'x'"):
+        ag.sum(np.ones(3), axis="x")
+
+
+def test_gradients_of_a_non_value_output_names_the_argument():
+    a = Value(np.ones(2))
+    with pytest.raises(TypeError, match=r"^gradients: output .*float"):
+        ag.gradients(3.0, [a])
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "abs", "leaky_relu", "elu", "relu", "exp"])
+def test_activations_take_a_list_as_relu_and_exp_do(name):
+    f = getattr(ag, name)
+    np.testing.assert_allclose(f([1.0, -2.0]), f(np.array([1.0, -2.0])))
+
+
+@pytest.mark.parametrize(
+    "labels, match",
+    [
+        (np.array([0, 5]), r"shape \(2,\).*label 5 at position 1"),
+        ([0, 5], r"shape \(2,\).*label 5 at position 1"),
+        (np.array([-1, 0]), r"shape \(2,\).*label -1 at position 0"),
+        (np.array([0.0, 1.0]), r"integer.*shape \(2,\).*float64"),
+        (np.array([True, False]), r"integer.*shape \(2,\).*bool"),
+        (np.array([0, 1, 2]), r"shape \(3,\)"),
+        (np.array([[0], [1]]), r"shape \(2, 1\)"),
+    ],
+)
+@pytest.mark.parametrize("level", ["value", "raw"])
+def test_softmax_cross_entropy_checks_its_labels(labels, match, level):
+    z = np.zeros((2, 3)) if level == "raw" else Value(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=rf"^softmax_cross_entropy: .*{match}"):
+        ag.softmax_cross_entropy(z, labels=labels)
+
+
+def test_softmax_cross_entropy_takes_a_list_of_labels():
+    z = Value(np.arange(6.0).reshape(2, 3))
+    loss = ag.softmax_cross_entropy(z, labels=[0, 2])
+    loss.backward()
+    w = Value(np.arange(6.0).reshape(2, 3))
+    ref = ag.softmax_cross_entropy(w, labels=np.array([0, 2]))
+    ref.backward()
+    assert loss.item() == pytest.approx(ref.item())
+    np.testing.assert_allclose(z.grad, w.grad)
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        lambda a: a * 1j,
+        lambda a: 1j - a,
+        lambda a: a + (1 + 1j),
+        lambda a: a**1j,
+        lambda a: a / np.complex128(1j),
+        lambda a: a * np.complex64(1j),
+    ],
+)
+@pytest.mark.parametrize("data", [np.array([1.0, 2.0]), 2.0], ids=["tensor", "scalar"])
+def test_complex_constant_operand_is_refused_by_the_operator(expr, data):
+    with pytest.raises(TypeError, match=r"^(mul|sub|add|power|div): .*complex"):
+        expr(Value(data))
+
+
+def test_complex_array_constant_is_refused_at_backward_naming_the_op():
+    a = Value(np.array([1.0, 2.0]))
+    with pytest.raises(TypeError, match=r"^backward: .*'mul' node.*complex"):
+        (a * np.array([1j, 1.0])).sum().backward()
+    with pytest.raises(TypeError, match=r"^backward: .*'mul' node.*complex"):
+        abs(a * np.array([1j, 1.0])).sum().backward()
+    assert a.grad is None
+    x = Value(2.0)
+    with pytest.raises(TypeError, match=r"^backward: .*complex.*'mul'"):
+        ag.mul(x, 1j).backward()
+
+
+@pytest.mark.parametrize(
+    "f",
+    [lambda x: x * 1, lambda x: x + 1, lambda x: ag.identity(x), lambda x: 3 - x],
+    ids=["mul", "add", "identity", "rsub"],
+)
+@pytest.mark.parametrize(
+    "data", [2.0, np.array([1.0, 2.0], dtype=np.float32)], ids=["scalar", "tensor"]
+)
+def test_gradients_with_create_graph_returns_values_even_for_constant_gradients(f, data):
+    x, other = Value(data), Value(data)
+    out = f(x)
+    out = out if isinstance(data, float) else out.sum()
+    gx, gother = ag.gradients(out, [x, other], create_graph=True)
+    assert isinstance(gx, Value) and isinstance(gother, Value)
+    assert gx.shape == x.shape and gx.dtype == x.dtype
+    np.testing.assert_allclose(gother.data, np.zeros_like(other.data))
+    plain = ag.gradients(f(x) if isinstance(data, float) else f(x).sum(), [x])[0]
+    np.testing.assert_allclose(gx.data, plain)
