@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sized
 from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 
 from autograd import Value
 
@@ -31,6 +32,21 @@ def lookup(table: Mapping[str, T], name: str, what: str, who: str = "", hint: st
         prefix = f"{who}: " if who else ""
         raise ValueError(f"{prefix}unknown {what} {name!r}; known names: {known}{hint}")
     return found
+
+
+def float_dtype(who: str, dtype: npt.DTypeLike, unknown_hint: str = "") -> np.dtype[Any]:
+    """`dtype` as a numpy floating-point dtype; a TypeError naming `who` otherwise
+    (`unknown_hint` ends the message when numpy knows no such dtype at all)."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            f"{who}: dtype must be a floating-point type (np.float32, 'float64', ...), "
+            f"got {dtype!r}{unknown_hint}"
+        ) from None
+    if dt.kind != "f":
+        raise TypeError(f"{who}: dtype must be a floating-point type, got {dt}")
+    return dt
 
 
 def positive_int(who: str, what: str, value: Any, minimum: int = 1) -> int:

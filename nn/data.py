@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from autograd import Value
-from nn.arguments import check_numbers
+from nn.arguments import check_numbers, float_dtype
 from nn.init import get_generator
 
 __all__ = ["DataLoader"]
@@ -67,9 +67,7 @@ class DataLoader:
             raise TypeError(f"{who}: batch_size must be an int, got {batch_size!r}")
         if batch_size < 1:
             raise ValueError(f"{who}: batch_size must be >= 1, got {batch_size}")
-        dt = np.dtype(dtype)
-        if dt.kind != "f":
-            raise TypeError(f"{who}: dtype must be a floating-point type, got {dt}")
+        dt = float_dtype(who, dtype)
         xa = as_array(who, "x", x)
         self.x = xa if xa.dtype == dt else xa.astype(dt)
         self.y: np.ndarray | None = None

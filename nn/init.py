@@ -32,7 +32,7 @@ from typing import Final, Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from nn.arguments import lookup
+from nn.arguments import float_dtype, lookup
 
 __all__ = [
     "Initializer",
@@ -126,14 +126,6 @@ def _as_shape(fn: str, shape: Shape | int) -> Shape:
     return dims
 
 
-def _float_dtype(fn: str, dtype: npt.DTypeLike) -> np.dtype:
-    """Random values only make sense in a floating dtype; integer casts would give zeros."""
-    dt = np.dtype(dtype)
-    if not np.issubdtype(dt, np.floating):
-        raise ValueError(f"{fn}: dtype must be a floating-point type, got {dt}")
-    return dt
-
-
 def compute_fans(shape: Shape) -> tuple[int, int]:
     """Return ``(fan_in, fan_out)`` of a weight of the given shape.
 
@@ -176,7 +168,7 @@ def uniform(
     Values lie in [low, high] once rounded to ``dtype`` (rounding can reach ``high``).
     """
     dims = _as_shape("uniform", shape)
-    dt = _float_dtype("uniform", dtype)
+    dt = float_dtype("uniform", dtype)
     if not (math.isfinite(low) and math.isfinite(high) and low <= high):
         raise ValueError(f"uniform: need finite low <= high, got low={low}, high={high}")
     # Draw in float64 and cast once: the same seed then gives the same values in any dtype.
@@ -192,7 +184,7 @@ def normal(
 ) -> np.ndarray:
     """N(mean, std^2), not truncated: Keras' RandomNormal (defaults 0.0, 0.05)."""
     dims = _as_shape("normal", shape)
-    dt = _float_dtype("normal", dtype)
+    dt = float_dtype("normal", dtype)
     if not (math.isfinite(mean) and math.isfinite(std) and std >= 0.0):
         raise ValueError(f"normal: need finite mean and std >= 0, got mean={mean}, std={std}")
     return _generator(rng).normal(mean, std, size=dims).astype(dt, copy=False)
@@ -228,7 +220,7 @@ def _variance_scaling(
     l^2 / 3). truncated_normal: std sqrt(scale / n), truncated at two (widened) stds.
     """
     dims = _as_shape(fn, shape)
-    dt = _float_dtype(fn, dtype)
+    dt = float_dtype(fn, dtype)
     fan_in, fan_out = compute_fans(dims)
     n = fan_in if mode == "fan_in" else (fan_in + fan_out) / 2.0
     if n <= 0:
@@ -293,7 +285,7 @@ def torch_linear_uniform(
     bias of shape ``(out,)`` must pass the weight's ``fan_in`` explicitly, as PyTorch does.
     """
     dims = _as_shape("torch_linear_uniform", shape)
-    dt = _float_dtype("torch_linear_uniform", dtype)
+    dt = float_dtype("torch_linear_uniform", dtype)
     if fan_in is None:
         fan_in = compute_fans(dims)[0]
     if isinstance(fan_in, bool) or not isinstance(fan_in, (int, np.integer)) or fan_in <= 0:

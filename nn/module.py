@@ -30,6 +30,7 @@ import numpy.typing as npt
 
 from autograd import Value
 from autograd.modulecalls import record_call
+from nn.arguments import float_dtype
 from nn.memory import aligned_copy
 
 __all__ = ["LoadResult", "Module", "Parameter", "StateDictError", "UnbuiltParameters"]
@@ -56,16 +57,7 @@ class Parameter(Value):
         name: str | None = None,
         dtype: npt.DTypeLike = np.float32,
     ) -> None:
-        try:
-            dt = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(
-                f"to: expects a floating-point dtype (np.float32, 'float64', ...), got "
-                f"{dtype!r}; the engine runs on numpy, on the CPU, so 'cpu' is the only "
-                "device it accepts"
-            ) from None
-        if dt.kind != "f":
-            raise TypeError(f"Parameter: dtype must be a floating-point type, got {dt}")
+        dt = float_dtype("Parameter", dtype)
         raw = data.data if isinstance(data, Value) else data
         try:
             arr = np.asarray(raw, dtype=dt)
@@ -301,16 +293,9 @@ class Module:
         """
         if isinstance(dtype, str) and dtype.lower() == "cpu":
             return self
-        try:
-            dt = np.dtype(dtype)
-        except TypeError:
-            raise TypeError(
-                f"to: expects a floating-point dtype (np.float32, 'float64', ...), got "
-                f"{dtype!r}; the engine runs on numpy, on the CPU, so 'cpu' is the only "
-                "device it accepts"
-            ) from None
-        if dt.kind != "f":
-            raise TypeError(f"to: dtype must be a floating-point type, got {dt}")
+        dt = float_dtype(
+            "to", dtype, "; the engine runs on numpy, on the CPU: 'cpu' is the only device"
+        )
         for m in self.modules():
             m._dtype = dt  # read by layers that build their weights later
         for p in self.parameters():

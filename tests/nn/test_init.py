@@ -229,7 +229,7 @@ def test_bad_arguments_name_the_function_and_values() -> None:
         init.glorot_uniform((3, -1))
     with pytest.raises(TypeError, match=r"he_normal.*shape"):
         init.he_normal("abc")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"he_uniform.*floating.*int32"):
+    with pytest.raises(TypeError, match=r"he_uniform.*floating.*int32"):
         init.he_uniform((3, 3), dtype=np.int32)
     with pytest.raises(ValueError, match=r"he_normal.*fan_in.*\(0, 5\)"):
         init.he_normal((0, 5))

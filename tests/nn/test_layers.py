@@ -13,6 +13,7 @@ import autograd
 import nn
 from autograd import Value
 from autograd.testing import gradcheck
+from tests.nn.not_numbers import NOT_NUMBERS
 
 RNG = np.random.default_rng(0)
 
@@ -319,29 +320,6 @@ def test_a_lazy_dense_refuses_to_build_from_a_lone_sample() -> None:
 
 # --- inputs that are not numbers: errors name the layer, the argument and what was given ---
 
-# (input, error type, what the message says after "<Layer>: x ")
-NOT_NUMBERS = {
-    "ragged": (
-        [[1, 2, 3], [1]],
-        ValueError,
-        r"must be a rectangular array of numbers, got a ragged list: row 0 has 3 items, "
-        r"row 1 has 1 item",
-    ),
-    "str": ("abc", TypeError, r"must be numbers, got str 'abc'"),
-    "None": (None, TypeError, r"must be numbers, got None$"),
-    "dict": ({"a": 1}, TypeError, r"must be numbers, got dict \{'a': 1\}"),
-    "object-array": (
-        np.array([[1, None, 2]], dtype=object),
-        TypeError,
-        r"must be numbers, got ndarray of dtype object and shape \(1, 3\) holding None at "
-        r"flat position 1",
-    ),
-    "strings": (
-        [["a", "b", "c"]],
-        TypeError,
-        r"must be numbers, got list of shape \(1, 3\) holding str 'a' at flat position 0",
-    ),
-}
 # numpy turns None inside an object array into nan when the layer casts its input (no
 # error to catch without a check on every call), and Flatten only reshapes.
 LAYER_CASES = ["ragged", "str", "None", "dict", "strings"]

@@ -12,6 +12,7 @@ import nn
 from autograd import Value
 from autograd.testing import gradcheck
 from nn import losses as L
+from tests.nn.not_numbers import NOT_NUMBERS
 
 RNG = np.random.default_rng(0)
 N, C = 6, 4
@@ -325,29 +326,6 @@ def test_a_softmax_over_another_axis_is_read_as_probabilities() -> None:
 
 # --- arguments that are not numbers: errors name the loss, the argument and what was given --
 
-# (input, error type, what the message says after "<Loss>: <argument> ")
-NOT_NUMBERS = {
-    "ragged": (
-        [[1, 2, 3], [1]],
-        ValueError,
-        r"must be a rectangular array of numbers, got a ragged list: row 0 has 3 items, "
-        r"row 1 has 1 item",
-    ),
-    "str": ("abc", TypeError, r"must be numbers, got str 'abc'"),
-    "None": (None, TypeError, r"must be numbers, got None$"),
-    "dict": ({"a": 1}, TypeError, r"must be numbers, got dict \{'a': 1\}"),
-    "object-array": (
-        np.array([[1, None, 2]], dtype=object),
-        TypeError,
-        r"must be numbers, got ndarray of dtype object and shape \(1, 3\) holding None at "
-        r"flat position 1",
-    ),
-    "strings": (
-        [["a", "b", "c"]],
-        TypeError,
-        r"must be numbers, got list of shape \(1, 3\) holding str 'a' at flat position 0",
-    ),
-}
 
 _P = np.full((2, 2), 0.5)
 _Z = np.full((2, 3), 1.0 / 3.0)

@@ -425,3 +425,10 @@ def test_module_zero_grad_can_zero_in_place() -> None:
     assert m.weight.grad is g and not g.any()
     m.zero_grad()
     assert m.weight.grad is None
+
+
+def test_dtype_errors_name_the_caller() -> None:
+    with pytest.raises(TypeError, match=r"^Parameter: dtype must be a floating-point type"):
+        nn.Parameter(np.ones(2), dtype="no such type")
+    with pytest.raises(TypeError, match=r"^to: dtype must be a floating-point type, got int32"):
+        nn.Linear(2, 2).to(np.int32)
