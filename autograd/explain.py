@@ -68,7 +68,7 @@ class BackwardStep:
         r = self.root_name
         out = [f"step {self.index}: {self.name} = {self.expression}   ({self.op})"]
         summed = f"   (sum of {self.arrivals} contributions)" if self.arrivals > 1 else ""
-        upstream = summarize(self.upstream, "grad")
+        upstream = _num(self.upstream, "grad")
         out.append(f"  from above   {_d(r, self.name)} = {upstream}{summed}")
         rows: list[tuple[str, str, str]] = []
         for i in self.inputs:
@@ -79,16 +79,16 @@ class BackwardStep:
                     (
                         i.name,
                         f"{_d(r, i.name)} += vector-Jacobian product of {self.op}",
-                        f"= {summarize(i.contribution, 'grad')}",
+                        f"= {_num(i.contribution, 'grad')}",
                     )
                 )
             else:
-                local = summarize(i.local)
+                local = _num(i.local)
                 rows.append(
                     (
                         i.name,
                         f"local {_d(self.name, i.name)} = {local}",
-                        f"{_d(r, i.name)} += {upstream} * {local} = {summarize(i.contribution)}",
+                        f"{_d(r, i.name)} += {upstream} * {local} = {_num(i.contribution)}",
                     )
                 )
         w0 = max((len(a) for a, _, _ in rows), default=0)
@@ -139,14 +139,14 @@ class BackwardExplanation:
     def __str__(self) -> str:
         r = self.root_name
         lines = [
-            f"Backward pass through {r}: {len(self.steps)} steps, newest node first.",
+            f"Backward pass through {r}: {_count(len(self.steps), 'step')}, newest node first.",
             f"Each step takes the gradient arriving at a node from above, {_d(r, 'node')}, "
             "multiplies it",
             "by the local derivative of the node's operation, d(node)/d(input), and adds "
             "the product",
             f"to {_d(r, 'input')} (the chain rule).",
             "",
-            f"start: {_d(r, r)} = {summarize(self._grads[id(self.root)])}",
+            f"start: {_d(r, r)} = {_num(self._grads[id(self.root)])}",
         ]
         for step in self.steps:
             lines.append("")
@@ -154,14 +154,25 @@ class BackwardExplanation:
         if self._leaves:
             lines.append("")
             grads = ", ".join(
-                f"{_d(r, name)} = {summarize(self._grads.get(id(v), 0.0), 'grad')}"
+                f"{_d(r, name)} = {_num(self._grads.get(id(v), 0.0), 'grad')}"
                 for name, v in self._leaves
             )
             lines.append(f"result: {grads}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<BackwardExplanation of {self.root_name}: {len(self.steps)} steps>"
+        return f"<BackwardExplanation of {self.root_name}: {_count(len(self.steps), 'step')}>"
+
+
+def _num(x: Any, stats: str = "data") -> str:
+    """`summarize`, in e-notation below 1e-2 rather than 1e-3: fixed decimals would
+    print 0.0013 for 0.001341, and a reader who multiplies the printed factors should
+    get (nearly) the printed product."""
+    return summarize(x, stats, small=1e-2)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _d(top: str, bottom: str) -> str:

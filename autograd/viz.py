@@ -69,33 +69,37 @@ _SYMBOLS = {"add": "+", "sub": "-", "mul": "*", "div": "/", "matmul": "@", "powe
 # --- text --------------------------------------------------------------------------------
 
 
-def fmt_number(x: float) -> str:
-    """A number as micrograd prints it (4 decimals), in e-notation when that would hide it."""
+def fmt_number(x: float, small: float = 1e-3) -> str:
+    """A number as micrograd prints it (4 decimals), in e-notation when that would hide
+    it: at 1e5 and above, and below `small` (1e-2 keeps four significant figures, for
+    arithmetic a reader checks by hand)."""
     if math.isnan(x) or math.isinf(x):
         return str(x)
-    if x != 0.0 and (abs(x) < 1e-3 or abs(x) >= 1e5):
+    if x != 0.0 and (abs(x) < small or abs(x) >= 1e5):
         return f"{x:.3e}"
     return f"{x:.4f}"
 
 
-def summarize(x: Any, stats: str = "data") -> str:
+def summarize(x: Any, stats: str = "data", small: float = 1e-3) -> str:
     """A short description of raw data: the number itself, or shape statistics of an array.
 
     stats="data" gives mean and std (what activations look like); stats="grad" gives the
     L2 norm (how much signal arrives). Arrays of up to 3 elements are printed in full.
+    Numbers are written by `fmt_number` (`small` as there).
     """
     if isinstance(x, Value):
         x = x.data
     if isinstance(x, float | int | np.floating) or np.ndim(x) == 0:
-        return fmt_number(float(x))
+        return fmt_number(float(x), small)
     a = np.asarray(x)
     if a.size <= 3:
-        return "[" + ", ".join(fmt_number(float(v)) for v in a.ravel()) + "]"
+        return "[" + ", ".join(fmt_number(float(v), small) for v in a.ravel()) + "]"
     a64 = a.astype(np.float64, copy=False)
     with np.errstate(all="ignore"):
         if stats == "grad":
-            return f"norm {fmt_number(float(np.sqrt(np.sum(a64 * a64))))}"
-        return f"mean {fmt_number(float(a64.mean()))} std {fmt_number(float(a64.std()))}"
+            return f"norm {fmt_number(float(np.sqrt(np.sum(a64 * a64))), small)}"
+        mean, std = float(a64.mean()), float(a64.std())
+        return f"mean {fmt_number(mean, small)} std {fmt_number(std, small)}"
 
 
 def _finite(x: Any) -> bool:
@@ -255,8 +259,11 @@ def draw_graph(
     - ``color_by_grad=True`` fills each Value by the magnitude of its gradient on a log
       scale (pale: smallest, dark: largest), to see where gradients vanish.
     - At tensor level an inner node has a gradient to draw only if backward kept it:
-      ``loss.backward(inner_grads=True)`` keeps every one (see `Value`). Otherwise
-      such nodes read "grad not kept" and the legend says how to keep them.
+      ``loss.backward(inner_grads=True)`` keeps every one (see `Value`). Otherwise, once
+      a backward has gone through the graph (and released it), such nodes read "grad not
+      kept" and the legend says how to keep them. Before that, the leaves' gradients
+      are whatever their ``.grad`` holds, perhaps from an earlier graph (an earlier
+      step), and the legend says so.
     - ``collapse="modules"`` with ``model`` draws each layer's last call as one box (name,
       type, input and output shapes, parameter count, output grad norm). Draw right after
       the step: a module called again since then no longer points into this graph, and
@@ -301,7 +308,12 @@ def draw_graph(
     drawn_boxes = sorted(walk.boxes.values(), key=lambda b: min(place[id(o)] for o in b.outputs))
     box_ids = {id(b): f"m{i}" for i, b in enumerate(drawn_boxes, start=1)}
     any_grad = show_grad and any(v.grad is not None for v in values)
-    style = _Style(rankdir, show_data, any_grad, color_by_grad, values)
+    # A backward that went through this graph released it (unless retain_graph=True):
+    # only then does a node's missing gradient mean "not kept", and only then are the
+    # leaves' gradients known to come from this graph.
+    op = root._op
+    released = op is not None and op.released is op
+    style = _Style(rankdir, show_data, any_grad, color_by_grad, values, released)
 
     def node_of(v: Value) -> str:
         box = walk.box_of.get(id(v))
@@ -342,7 +354,13 @@ class _Style:
     """Labels and colours of the nodes of one picture."""
 
     def __init__(
-        self, rankdir: str, show_data: bool, show_grad: bool, by_grad: bool, values: list[Value]
+        self,
+        rankdir: str,
+        show_data: bool,
+        show_grad: bool,
+        by_grad: bool,
+        values: list[Value],
+        released: bool,
     ) -> None:
         self.rankdir = rankdir
         self.show_data = show_data
@@ -357,9 +375,13 @@ class _Style:
                     logs.append(math.log10(m))
         self.lo, self.hi = (min(logs), max(logs)) if logs else (0.0, 0.0)
         self.has_scale = bool(logs)
-        # After a backward (some Value has a gradient), an inner tensor node without one
+        # After a backward through this graph, an inner tensor node without a gradient
         # did not keep it (see Value): its label says so, and the legend says how.
-        self.unkept = show_grad and any(_unkept(v) for v in values)
+        self.released = released
+        self.unkept = show_grad and released and any(_unkept(v) for v in values)
+        # Before one (or after one that retained the graph), the leaves' gradients are
+        # whatever .grad holds: perhaps from an earlier graph, before an optimizer step.
+        self.earlier = show_grad and not released and any(v._op is None for v in values)
 
     def value_label(self, v: Value, name: str) -> str:
         scalar = type(v.data) is float or np.ndim(v.data) == 0
@@ -376,7 +398,7 @@ class _Style:
     def grad_text(self, v: Value) -> str:
         if v.grad is not None:
             return "grad " + summarize(v.grad, "grad")
-        return "grad not kept" if self.unkept and _unkept(v) else "grad None"
+        return "grad not kept" if self.released and _unkept(v) else "grad None"
 
     def value_attrs(self, v: Value, name: str) -> dict[str, str]:
         attrs = {"shape": "record", "tooltip": _tooltip(v, name, self.grad_text(v))}
@@ -435,6 +457,11 @@ class _Style:
             lines.append(f"fill: |grad| from {10**self.lo:.1e} (pale) to {10**self.hi:.1e} (dark)")
         if self.unkept:
             lines.append("inner gradients not kept: backward(inner_grads=True) keeps them")
+        if self.earlier:
+            lines.append(
+                "no backward through this graph yet (or it was retained): leaf grads are "
+                "what .grad holds, perhaps from an earlier graph"
+            )
         return lines
 
 

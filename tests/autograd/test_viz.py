@@ -474,3 +474,40 @@ def test_explain_backward_refuses_big_graphs_and_non_scalars() -> None:
     assert len(ag.explain_backward(y, max_nodes=100)) == 50
     with pytest.raises(ValueError, match="shape"):
         ag.explain_backward(Value(np.ones(3)) * 2.0)
+
+
+def test_explain_backward_prints_factors_whose_product_is_the_printed_result():
+    p = Value(2.0, name="p")
+    text = str(ag.explain_backward((p * p).tanh()))
+    # tanh'(4) = 1.341e-3: with fixed decimals it read 0.0013, and 0.0013 * 2 is not 0.0027.
+    assert "d(v3)/dp += 1.341e-03 * 2.0000 = 2.682e-03" in text
+    assert "2 steps" in text
+    assert "1 step," in str(ag.explain_backward(Value(2.0, name="a").tanh()))
+
+
+def test_a_graph_not_yet_backpropagated_says_its_leaf_grads_may_be_older() -> None:
+    w = Value(np.full(3, 0.5), name="w")
+    (w * 2.0).sum().backward()  # an earlier step leaves w.grad behind
+    w.data = w.data - 0.1 * w.grad
+    h = (w * 3.0).sum()  # a new graph: no backward through it yet
+    source = ag.draw_graph(h).source
+    assert "not kept" not in source  # its inner nodes were never given a gradient
+    assert "grad None" in source
+    assert "no backward through this graph yet" in source  # the legend
+    h.backward()
+    source = ag.draw_graph(h).source
+    assert "no backward through this graph yet" not in source
+    assert "grad not kept" in source
+
+
+def test_the_collapsed_and_the_plain_view_describe_the_loss_alike() -> None:
+    nn.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 5), nn.Tanh(), nn.Linear(5, 3))
+    loss = nn.CrossEntropyLoss()(model(np.ones((2, 4))), np.array([0, 2]))
+    loss.backward()
+    plain = ag.draw_graph(loss, model=model).source
+    boxed = ag.draw_graph(loss, model=model, collapse="modules").source
+    assert "output of softmax_cross_entropy; shape () float32; data" in boxed
+    for source in (plain, boxed):
+        line = next(ln for ln in source.splitlines() if "output of softmax_cross_entropy" in ln)
+        assert "grad not kept" in line
