@@ -250,7 +250,8 @@ class ModelCheckpoint(Callback):
     With ``save_best_only`` a file is written only when ``monitor`` improved on the best so
     far (so a fixed path always holds the best weights). The save is atomic: a crash leaves
     the previous file or the new one, never a mix. Missing folders are created. ``saved``
-    lists the paths written, in order.
+    lists the paths written, in order. Only weights are saved (an architecture is code
+    here), so Keras' ``save_weights_only=True`` is accepted and False refused.
     """
 
     def __init__(
@@ -260,8 +261,15 @@ class ModelCheckpoint(Callback):
         verbose: int = 0,
         save_best_only: bool = False,
         mode: str = "auto",
+        save_weights_only: bool = True,
     ) -> None:
         super().__init__()
+        if not save_weights_only:
+            raise ValueError(
+                "ModelCheckpoint: save_weights_only=False would save the whole model, and "
+                "only weights are saved (model.save_weights); rebuild the model in code and "
+                "load them with model.load_weights"
+            )
         self.filepath = os.fspath(filepath)
         self.monitor = monitor
         self.verbose = verbose

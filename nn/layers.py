@@ -122,9 +122,10 @@ class Dense(Module):
 
     ``kernel`` (shape (in, units)) starts from ``kernel_initializer`` (Glorot uniform) and
     ``bias`` (units,) from ``bias_initializer`` (zeros), both drawn from nn.init's shared
-    generator. With ``input_dim`` the weights are made at once; without it they are made
-    at the first call, from the size of the input's last axis (Keras' deferred build). A
-    `Sequential` also builds it as soon as the layer before it knows its output size.
+    generator. With ``input_dim`` (or Keras' ``input_shape=(in,)``) the weights are made
+    at once; without it they are made at the first call, from the size of the input's
+    last axis (Keras' deferred build). A `Sequential` also builds it as soon as the layer
+    before it knows its output size.
 
     The activation is a name (see `get_activation`), a Module or a callable; an unknown
     name raises ValueError here, at construction. ``units <= 0`` raises ValueError.
@@ -138,6 +139,7 @@ class Dense(Module):
         kernel_initializer: str | initializers.Initializer = "glorot_uniform",
         bias_initializer: str | initializers.Initializer = "zeros",
         input_dim: int | None = None,
+        input_shape: Sequence[int] | None = None,
     ) -> None:
         super().__init__()
         self.units = _positive_int("Dense", "units", units)
@@ -151,6 +153,15 @@ class Dense(Module):
         self.kernel: Parameter | None = None
         self.bias: Parameter | None = None
         self._built = False
+        if input_shape is not None:  # Keras' other spelling: the shape of one sample
+            if input_dim is not None:
+                raise TypeError("Dense: give input_dim or input_shape, not both")
+            if not isinstance(input_shape, tuple | list) or len(input_shape) != 1:
+                raise ValueError(
+                    f"Dense: input_shape is the shape of one sample, a 1-tuple such as "
+                    f"(784,), got {input_shape!r} (flatten images first: nn.Flatten)"
+                )
+            input_dim = input_shape[0]
         if input_dim is not None:
             self.build((_positive_int("Dense", "input_dim", input_dim),))
 

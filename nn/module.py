@@ -22,7 +22,7 @@ import difflib
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -327,6 +327,26 @@ class Module:
     def state_dict(self) -> dict[str, np.ndarray]:
         """Name -> a copy of each parameter's array, in `named_parameters` order."""
         return {name: p.data.copy() for name, p in self.named_parameters()}
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Keras' view of `state_dict`: a copy of each parameter's array, in order."""
+        return list(self.state_dict().values())
+
+    def set_weights(self, weights: Sequence[Any]) -> None:
+        """Keras' `load_state_dict`: one array per parameter, in `get_weights` order,
+        checked (count, shapes) before any is changed."""
+        names = [name for name, _ in self.named_parameters()]
+        if not self.built:
+            raise ValueError(
+                "set_weights: some layers are not built yet, so the model does not know "
+                "all its parameters; call it on a batch first (or give input_dim)"
+            )
+        if len(weights) != len(names):
+            raise ValueError(
+                f"set_weights: expected {len(names)} arrays (the parameters in "
+                f"get_weights order: {', '.join(names)}), got {len(weights)}"
+            )
+        self.load_state_dict(dict(zip(names, weights)))
 
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> LoadResult:
         """Copy arrays into the parameters of the same names, cast to their dtypes.

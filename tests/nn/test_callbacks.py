@@ -398,3 +398,9 @@ def test_no_warnings_in_a_plain_run(data: Any) -> None:
         warnings.simplefilter("error")
         compiled().fit(x, y, epochs=2, validation_split=0.25, verbose=0,
                        callbacks=[EarlyStopping(), TerminateOnNaN()])  # fmt: skip
+
+
+def test_model_checkpoint_takes_keras_save_weights_only(tmp_path: Path) -> None:
+    ModelCheckpoint(tmp_path / "w.npz", save_weights_only=True)  # what it does anyway
+    with pytest.raises(ValueError, match="save_weights_only=False would save the whole model"):
+        ModelCheckpoint(tmp_path / "w.npz", save_weights_only=False)

@@ -387,3 +387,12 @@ def test_errors_about_numbers_keep_their_own_message() -> None:
         nn.Flatten()(5.0)
     with pytest.raises(ValueError, match=r"^PReLU: 2 slopes need inputs with 2 features"):
         nn.PReLU(2)(np.ones((2, 3)))
+
+
+def test_dense_takes_keras_input_shape() -> None:
+    layer = nn.Dense(3, input_shape=(4,))
+    assert layer.built and layer.kernel.shape == (4, 3)
+    with pytest.raises(TypeError, match="input_dim or input_shape, not both"):
+        nn.Dense(3, input_dim=4, input_shape=(4,))
+    with pytest.raises(ValueError, match=r"input_shape is the shape of one sample.*nn\.Flatten"):
+        nn.Dense(3, input_shape=(28, 28))

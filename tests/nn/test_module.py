@@ -432,3 +432,25 @@ def test_dtype_errors_name_the_caller() -> None:
         nn.Parameter(np.ones(2), dtype="no such type")
     with pytest.raises(TypeError, match=r"^to: dtype must be a floating-point type, got int32"):
         nn.Linear(2, 2).to(np.int32)
+
+
+def test_get_and_set_weights_as_keras_has_them() -> None:
+    nn.manual_seed(0)
+    a = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    b = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    weights = a.get_weights()
+    assert [w.shape for w in weights] == [(3, 4), (4,), (4, 2), (2,)]
+    weights[0][0, 0] = 99.0  # copies: the model is untouched
+    assert a[0].weight.data[0, 0] != 99.0
+    b.set_weights(a.get_weights())
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    before = b.get_weights()
+    with pytest.raises(ValueError, match=r"set_weights: expected 4 arrays .*0\.weight.*got 3"):
+        b.set_weights(before[:3])
+    with pytest.raises(ValueError):  # a wrong shape: nothing is changed
+        b.set_weights([before[0], before[1], np.ones((2, 4)), before[3]])
+    for w0, w1 in zip(before, b.get_weights()):
+        np.testing.assert_array_equal(w0, w1)
+    with pytest.raises(ValueError, match="set_weights: some layers are not built"):
+        nn.Sequential(nn.Dense(2)).set_weights([])
