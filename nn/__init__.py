@@ -66,7 +66,7 @@ from nn.activations import (
     get_activation,
 )
 from nn.data import DataLoader
-from nn.init import manual_seed
+from nn.init import get_rng_state, manual_seed, set_rng_state
 from nn.layers import MLP, Dense, Flatten, Linear, Sequential
 from nn.losses import (
     BCELoss,
@@ -96,8 +96,9 @@ __all__ = [
     "Module", "NLLLoss", "Optimizer", "PReLU", "Parameter", "ReLU", "Schedule", "Sequential",
     "Sigmoid", "Softmax", "Softplus", "SparseCategoricalCrossentropy", "StateDictError",
     "Step", "StepDecay", "Tanh", "TrainingMixin",
-    "activations", "callbacks", "datasets", "get_activation", "init", "layers", "losses",
-    "manual_seed", "memory", "metrics", "module", "optim", "progress", "training",
+    "activations", "callbacks", "datasets", "get_activation", "get_rng_state", "init",
+    "layers", "losses", "manual_seed", "memory", "metrics", "module", "optim", "progress",
+    "set_rng_state", "training",
 ]  # fmt: skip
 
 # Submodules imported on first attribute access (datasets pulls in urllib, gzip, ...).

@@ -31,6 +31,7 @@ The standard callbacks:
 from __future__ import annotations
 
 import csv
+import difflib
 import inspect
 import math
 import os
@@ -151,12 +152,15 @@ class _Monitor:
         if value is None:
             if not self._warned:
                 self._warned = True
-                known = ", ".join(repr(k) for k in logs or {})
-                hint = (
-                    " (validation figures need validation_split or validation_data)"
-                    if self.monitor.startswith("val_")
-                    else ""
-                )
+                names = list(logs or {})
+                known = ", ".join(repr(k) for k in names)
+                close = difflib.get_close_matches(self.monitor, names, n=1)
+                if self.monitor.startswith("val_") and not any(k.startswith("val_") for k in names):
+                    hint = " (validation figures need validation_split or validation_data)"
+                elif close:
+                    hint = f"; did you mean {close[0]!r}?"
+                else:
+                    hint = ""
                 warnings.warn(
                     f"{self.who}: monitor {self.monitor!r} is not among the figures of this "
                     f"epoch ({known}){hint}; it does nothing",
@@ -408,6 +412,15 @@ class LearningRateScheduler(Callback):
         self.schedule = schedule
         self.verbose = verbose
         self._two_args = _takes_two_args(schedule)
+
+    def on_train_begin(self, logs: Logs | None = None) -> None:
+        schedule = self.model.optimizer.schedule
+        if schedule is not None:  # assigning a rate would silently drop it (as Keras refuses)
+            raise TypeError(
+                f"LearningRateScheduler: the optimizer's lr is already a schedule "
+                f"({type(schedule).__name__}), which this callback would replace at the "
+                "first epoch; use one or the other"
+            )
 
     def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
         opt = self.model.optimizer

@@ -25,9 +25,10 @@ initializer is not truncated (Keras' RandomNormal is not either).
 
 from __future__ import annotations
 
+import copy
 import math
 import operator
-from typing import Final, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +40,7 @@ __all__ = [
     "compute_fans",
     "get",
     "get_generator",
+    "get_rng_state",
     "glorot_normal",
     "glorot_uniform",
     "he_normal",
@@ -47,6 +49,7 @@ __all__ = [
     "manual_seed",
     "normal",
     "ones",
+    "set_rng_state",
     "torch_linear_uniform",
     "uniform",
     "zeros",
@@ -107,6 +110,23 @@ def get_generator() -> np.random.Generator:
     installs a new generator object, and a kept reference would miss the reseed.
     """
     return _HOLDER.generator
+
+
+def get_rng_state() -> dict[str, Any]:
+    """The shared generator's state (PyTorch's ``torch.get_rng_state``): save it with a
+    checkpoint, and `set_rng_state` makes the shuffles after a resume the ones an
+    uninterrupted run would have drawn."""
+    return copy.deepcopy(dict(_HOLDER.generator.bit_generator.state))
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Put the shared generator back in a state `get_rng_state` returned."""
+    try:
+        _HOLDER.generator.bit_generator.state = copy.deepcopy(state)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise ValueError(
+            f"set_rng_state: not a state that get_rng_state returned ({exc})"
+        ) from None
 
 
 def _generator(rng: np.random.Generator | None) -> np.random.Generator:

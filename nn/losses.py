@@ -489,6 +489,9 @@ class _KerasLoss(_Loss):
     name = ""
     target_kind = ""
     from_logits = False
+    # Whether the loss reads the graph behind its predictions (`_logits_under`): then
+    # an evaluation must record that graph too, to compute the same loss as training.
+    reads_graph = False
 
     def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -551,6 +554,10 @@ class BinaryCrossentropy(_KerasLoss):
     name = "binary_crossentropy"
     target_kind = "binary"
 
+    @property
+    def reads_graph(self) -> bool:  # type: ignore[override]
+        return not self.from_logits
+
     def forward(self, y_true: Any, y_pred: Any) -> Any:
         who = "BinaryCrossentropy"
         try:
@@ -579,6 +586,10 @@ class CategoricalCrossentropy(_KerasLoss):
 
     name = "categorical_crossentropy"
     target_kind = "categorical"
+
+    @property
+    def reads_graph(self) -> bool:  # type: ignore[override]
+        return not self.from_logits
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
         who = "CategoricalCrossentropy"
@@ -611,6 +622,10 @@ class SparseCategoricalCrossentropy(_KerasLoss):
 
     name = "sparse_categorical_crossentropy"
     target_kind = "sparse"
+
+    @property
+    def reads_graph(self) -> bool:  # type: ignore[override]
+        return not self.from_logits
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
         who = "SparseCategoricalCrossentropy"

@@ -301,7 +301,7 @@ class Optimizer:
         ]
         return {
             "type": type(self).__name__,
-            "lr": self._lr,
+            "lr": self.lr,  # the rate in use (the schedule's now, if there is one)
             "hyperparams": self._hyperparams(),
             "schedule": None if self.schedule is None else self.schedule.state_dict(),
             "state": state,
@@ -338,9 +338,10 @@ class Optimizer:
             new_states.append(restored)
         self._state = new_states
         self._set_hyperparams(state_dict.get("hyperparams", {}))
-        self._lr = float(state_dict.get("lr", self._lr))
         sched = state_dict.get("schedule")
-        if sched is not None and self.schedule is not None:
+        if self.schedule is None:  # the saved rate in use, as PyTorch's state keeps it
+            self._lr = float(state_dict.get("lr", self._lr))
+        elif sched is not None:
             self.schedule.load_state_dict(sched)
 
     def _set_hyperparams(self, values: dict[str, Any]) -> None:

@@ -422,7 +422,7 @@ class TrainingMixin(_MixinBase):
         validation_split: float = 0.0,
         validation_data: tuple[Any, Any] | None = None,
         shuffle: bool = True,
-        callbacks: Sequence[Callback] | None = None,
+        callbacks: Sequence[Callback] | Callback | None = None,
         verbose: int | str = 1,
         initial_epoch: int = 0,
     ) -> History:
@@ -439,7 +439,8 @@ class TrainingMixin(_MixinBase):
         initial_epoch = positive_int(who, "initial_epoch", initial_epoch, minimum=0)
         batch_size = 32 if batch_size is None else positive_int(who, "batch_size", batch_size)
         verbose = check_verbose(verbose, who)
-        cbs = list(callbacks or [])
+        # One callback on its own is taken as a list of one (Keras wants the list).
+        cbs = [callbacks] if isinstance(callbacks, Callback) else list(callbacks or [])
         for cb in cbs:
             if not isinstance(cb, Callback):
                 raise TypeError(
@@ -554,8 +555,8 @@ class TrainingMixin(_MixinBase):
                     opt.step()
                 elif not guarded:
                     warnings.warn(
-                        f"fit: the loss became {value} at epoch {epoch + 1}, batch {batch + 1}; "
-                        "training stopped without applying that batch (add "
+                        f"fit: the loss became {value} at epoch {epoch + 1}, batch {batch + 1}"
+                        f"{_bad_inputs(xb)}; training stopped without applying that batch (add "
                         "nn.callbacks.TerminateOnNaN() to also restore the weights of the "
                         "last batch with a finite loss)",
                         RuntimeWarning,
@@ -602,12 +603,16 @@ class TrainingMixin(_MixinBase):
         y: np.ndarray,
         batch_size: int,
     ) -> list[float]:
-        """Mean loss and metrics over (x, y) in eval mode, recording no graph."""
+        """Mean loss and metrics over (x, y) in eval mode, recording no graph unless the
+        loss reads one: a cross-entropy of probabilities takes the logits off a recorded
+        softmax or sigmoid, as it does in training (`nn.losses._logits_under`); without
+        the graph it would clip the probabilities instead and report another loss."""
         was_training = self.training
         self.eval()
         loss_sum, sums, n_all = 0.0, [0.0] * len(metrics), x.shape[0]
+        recording = getattr(state.loss, "reads_graph", False)
         try:
-            with autograd.no_grad():
+            with autograd.enable_grad() if recording else autograd.no_grad():
                 for start in range(0, n_all, batch_size):
                     xb = Value(x[start : start + batch_size], requires_grad=False)
                     yb = y[start : start + batch_size]
@@ -734,6 +739,15 @@ class TrainingMixin(_MixinBase):
         for name, child in self.named_children():
             rows.append((f"{name} ({type(child).__name__})", "?", _count(child)))
         return rows
+
+
+def _bad_inputs(xb: Any) -> str:
+    """Why a batch's loss may be nan or inf when its inputs are to blame (error path)."""
+    data = xb.data if isinstance(xb, Value) else np.asarray(xb)
+    bad = ~np.isfinite(data)
+    if not bad.any():
+        return ""
+    return f" (that batch's inputs hold {int(bad.sum())} nan or inf values: clean the data)"
 
 
 def _one_axis_hint(x: np.ndarray, what: str) -> str:

@@ -404,3 +404,28 @@ def test_model_checkpoint_takes_keras_save_weights_only(tmp_path: Path) -> None:
     ModelCheckpoint(tmp_path / "w.npz", save_weights_only=True)  # what it does anyway
     with pytest.raises(ValueError, match="save_weights_only=False would save the whole model"):
         ModelCheckpoint(tmp_path / "w.npz", save_weights_only=False)
+
+
+def test_callbacks_given_one_callback_and_a_misspelt_monitor(data: Any) -> None:
+    x, y = data
+    stop = EarlyStopping(monitor="los", patience=1)
+    with pytest.warns(UserWarning, match="'los' is not among .*did you mean 'loss'"):
+        hist = compiled().fit(x, y, epochs=2, callbacks=stop, verbose=0)  # not in a list
+    assert len(hist.history["loss"]) == 2
+
+
+def test_a_nan_loss_from_nan_inputs_says_so() -> None:
+    x, y = _regression(40)
+    x[15] = np.nan
+    model = nn.Sequential(nn.Dense(1, input_dim=4))
+    model.compile(nn.SGD(lr=0.01), "mse")
+    with pytest.warns(RuntimeWarning, match="batch 2 .*inputs hold 4 nan or inf values"):
+        model.fit(x, y, epochs=1, batch_size=10, shuffle=False, verbose=0)
+
+
+def test_learning_rate_scheduler_refuses_to_replace_a_schedule(data: Any) -> None:
+    x, y = data
+    model = compiled()
+    model.compile(nn.SGD(lr=nn.StepDecay(0.1, 1, 0.5)), "binary_crossentropy")
+    with pytest.raises(TypeError, match="LearningRateScheduler: the optimizer's lr is already"):
+        model.fit(x, y, epochs=1, callbacks=[LearningRateScheduler(lambda e, lr: lr)], verbose=0)

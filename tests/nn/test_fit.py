@@ -13,6 +13,7 @@ import pytest
 
 import autograd
 import nn
+from autograd import Value
 from autograd.testing import gradcheck
 from nn import losses as L
 from nn.datasets import make_moons
@@ -769,3 +770,56 @@ def test_a_layer_added_after_compile_is_trained_by_the_next_fit() -> None:
     model.fit(x, y, epochs=1, verbose=0)
     assert len(model.optimizer.params) == len(model.parameters()) == 6
     assert not np.array_equal(model[3].kernel.data, kernel)
+
+
+@pytest.mark.parametrize(
+    "activation, loss, y",
+    [
+        ("softmax", "sparse_categorical_crossentropy", np.array([1, 0])),
+        ("sigmoid", "binary_crossentropy", np.array([[0.0], [1.0]])),
+    ],
+)
+def test_evaluate_computes_the_loss_training_computes(activation: str, loss: str, y: Any) -> None:
+    # A confident mistake (logit 30): from the logits the loss is exact, where clipped
+    # probabilities would cap it near 16. Training and evaluation must agree.
+    units = 3 if activation == "softmax" else 1
+    model = nn.Sequential(nn.Dense(units, activation=activation, input_dim=2))
+    model.compile("sgd", loss)
+    kernel = np.zeros((2, units), np.float32)
+    kernel[0, 0] = 30.0
+    model.set_weights([kernel, np.zeros(units, np.float32)])
+    x = np.array([[1.0, 0.0], [1.0, 0.0]], np.float32)
+    trained = nn.losses.get_loss(loss)(y, model(Value(x, requires_grad=False))).item()
+    assert trained > 14.9
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(trained, rel=1e-6)
+    assert all(p.grad is None for p in model.parameters())  # nothing backpropagated
+
+
+def test_a_resumed_fit_with_shuffling_repeats_an_uninterrupted_one(tmp_path: Path) -> None:
+    x, y = make_moons(64, noise=0.2, seed=0)
+
+    def fresh() -> nn.Sequential:
+        nn.manual_seed(0)
+        model = nn.Sequential(nn.Dense(8, activation="tanh", input_dim=2), nn.Dense(2))
+        model.compile(nn.Adam(lr=0.01), nn.CrossEntropyLoss())
+        return model
+
+    straight = fresh()
+    expected = straight.fit(x, y, epochs=5, batch_size=16, verbose=0).history["loss"]
+
+    first = fresh()
+    first.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    first.save_weights(tmp_path / "w.npz")
+    opt_state, rng_state = first.optimizer.state_dict(), nn.get_rng_state()
+    nn.manual_seed(123)  # a new process would start from anything
+
+    resumed = fresh()
+    resumed.load_weights(tmp_path / "w.npz")
+    resumed.optimizer.load_state_dict(opt_state)
+    nn.set_rng_state(rng_state)
+    rest = resumed.fit(x, y, epochs=5, initial_epoch=3, batch_size=16, verbose=0).history["loss"]
+    assert rest == expected[3:]
+    for a, b in zip(straight.get_weights(), resumed.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="set_rng_state: not a state"):
+        nn.set_rng_state({"bit_generator": "nope"})

@@ -483,3 +483,18 @@ def test_zero_grad_set_to_none_false_zeroes_in_place() -> None:
     assert q.grad is None  # no gradient yet: stays None, as in PyTorch
     opt.zero_grad()
     assert p.grad is None
+
+
+def test_state_dict_keeps_the_rate_a_schedule_had_reached() -> None:
+    p = nn.Parameter(np.ones(3))
+    opt = nn.SGD([p], lr=nn.StepDecay(0.1, step_size=1, gamma=0.5), momentum=0.9)
+    for _ in range(3):
+        opt.schedule.step()
+    assert opt.lr == pytest.approx(0.0125)
+    plain = nn.SGD([p], lr=0.01, momentum=0.9)
+    plain.load_state_dict(opt.state_dict())  # no schedule here: the rate in use, as PyTorch
+    assert plain.lr == pytest.approx(0.0125) and plain.schedule is None
+    again = nn.SGD([p], lr=nn.StepDecay(0.1, step_size=1, gamma=0.5), momentum=0.9)
+    again.load_state_dict(opt.state_dict())  # the same schedule: its position
+    assert again.schedule is not None and again.schedule.epoch == 3
+    assert again.lr == pytest.approx(0.0125)
