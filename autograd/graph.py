@@ -10,7 +10,7 @@ single unbroadcast) before adding it to that input's running total.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from sys import getrefcount
 from typing import Any
 
@@ -35,16 +35,30 @@ from autograd.value import (
 
 
 class no_grad(contextlib.ContextDecorator):
-    """Context manager and decorator under which no operation is recorded."""
+    """Context manager and decorator under which no operation is recorded.
+
+    ``@no_grad()`` and ``@no_grad`` both decorate. Each entry saves the mode it found on
+    a stack of its own, so one object may be entered again before it exits (a decorated
+    function that calls itself, an object kept and nested) and still restore each mode.
+    The mode is one for the whole process, not one per thread.
+    """
 
     _enabled = False
+    _prev: list[bool]
+
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        self = super().__new__(cls)
+        self._prev = []
+        if func is None:
+            return self
+        return self(func)  # @no_grad without parentheses: the decorated function
 
     def __enter__(self) -> None:
-        self._prev = _v._GRAD_ENABLED
+        self._prev.append(_v._GRAD_ENABLED)
         _v._GRAD_ENABLED = self._enabled
 
     def __exit__(self, *exc: object) -> None:
-        _v._GRAD_ENABLED = self._prev
+        _v._GRAD_ENABLED = self._prev.pop()
 
 
 class enable_grad(no_grad):
@@ -295,6 +309,7 @@ def _propagate(
     _v._GRAD_ENABLED = create_graph
     root._g = seed
     gi: Any = None  # the gradient a rule gave last
+    node = root
     try:
         for node in order:
             g = node._g
@@ -427,6 +442,11 @@ def _propagate(
                     node._op = op.released
                 continue
             if rules is None and op.vjp_all is None:
+                if op.released is not op:  # a live primitive that was never given rules
+                    raise NotImplementedError(
+                        f"backward: the primitive '{op.name}' has no gradient rule; give it "
+                        f"one with {op.name}.defvjp(...) (or defvjp_all)"
+                    )
                 raise _released_error(node)
             kw = _NO_KW
             if y is _KW:
@@ -458,13 +478,44 @@ def _propagate(
                 _send(node, p, gi, stamp, checking, i)
             if not retain_graph:
                 node._op = op.released
-    except BaseException:
-        for node in order:  # leave no gradient in flight behind
-            node._g = None
+                if y is _KW and op.saves:
+                    # What the forward saved for the rule is of no use once the rules are
+                    # released: freed now, not when the output is dropped. (The node's
+                    # own dict: `apply` made it for this node.)
+                    kw.pop("saved", None)
+    except BaseException as exc:
+        for n in order:  # leave no gradient in flight behind
+            n._g = None
+        if isinstance(exc, TypeError | IndexError | AttributeError) and not str(exc).startswith(
+            "backward:"
+        ):
+            # Python's own words from inside a gradient rule (a user's primitive, most
+            # likely): name the node, and say what a rule must be.
+            raise type(exc)(_rule_error_text(node, exc)) from exc
         raise
     finally:
         _v._GRAD_ENABLED = prev
     return found
+
+
+def _rule_error_text(node: Value, exc: BaseException) -> str:
+    op = node._op
+    rules = None if op is None else op.vjps
+    n = len(_v.inputs_of(node))
+    if rules is not None and len(rules) < n:
+        hint = f"defvjp gave {len(rules)} rules for the node's {n} inputs"
+    elif rules is not None and None in rules:
+        hint = "defvjp gave None for an input that needs a gradient"
+    else:
+        hint = (
+            "each rule given to defvjp is a function of (g, out, *inputs) that returns the "
+            "gradient of its input, written with the engine's operations (autograd.cos, not "
+            "np.cos) so that create_graph can record it"
+        )
+    return (
+        f"backward: the gradient rule of this '{node.op}' node raised "
+        f"{type(exc).__name__}: {exc} ({hint})"
+    )
 
 
 _NO_KW: dict[str, Any] = {}

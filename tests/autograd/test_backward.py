@@ -1,6 +1,7 @@
 """Focused tests of backward: accumulation, reuse, release, no_grad, depth."""
 
 import sys
+from typing import Any
 
 import numpy as np
 import pytest
@@ -488,3 +489,52 @@ def test_gradients_returns_an_array_of_its_own_for_each_input() -> None:
     gx, gy = ag.gradients((x + y).sum(), [x, y])
     gx += 1
     np.testing.assert_array_equal(gy, np.ones(3))
+
+
+def test_a_released_node_lets_go_of_what_its_forward_saved() -> None:
+    from autograd.value import keywords_of
+
+    z = Value(np.random.default_rng(0).standard_normal((5, 3)))
+    loss = ag.softmax_cross_entropy(z, labels=np.array([0, 1, 2, 0, 1]))
+    assert keywords_of(loss)["saved"] is not None
+    loss.backward(retain_graph=True)  # kept for the second backward
+    assert "saved" in keywords_of(loss)
+    first = z.grad.copy()
+    loss.backward()
+    np.testing.assert_allclose(z.grad, 2 * first)
+    assert "saved" not in keywords_of(loss)  # released: the exponentials are freed
+
+
+def test_no_grad_restores_each_mode_when_entered_again() -> None:
+    @ag.no_grad()
+    def depth(n: int) -> bool:
+        return depth(n - 1) if n else ag.is_grad_enabled()
+
+    assert depth(2) is False and ag.is_grad_enabled()
+    ng = ag.no_grad()
+    with ng, ng:
+        pass
+    assert ag.is_grad_enabled()
+
+    @ag.no_grad  # without parentheses, as PyTorch allows
+    def doubled(x: Value) -> Value:
+        return x * 2
+
+    assert not doubled(Value(1.0)).requires_grad and ag.is_grad_enabled()
+
+
+@pytest.mark.parametrize(
+    "define, message",
+    [
+        (lambda p: None, "primitive 'bad' has no gradient rule; give it one with bad.defvjp"),
+        (lambda p: p.defvjp(lambda g, out, x, y: g * y), "defvjp gave 1 rules for the node's 2"),
+        (lambda p: p.defvjp(lambda g, out, x, y: g * y, None), "defvjp gave None for an input"),
+        (lambda p: p.defvjp(lambda g, out, x, y: None, lambda g, out, x, y: g), "'bad' node"),
+    ],
+)
+def test_a_badly_defined_primitive_is_named_in_backward(define: Any, message: str) -> None:
+    bad = ag.Primitive("bad", lambda x, y: x * y)
+    define(bad)
+    x, y = Value(np.ones(3)), Value(np.ones(3))
+    with pytest.raises(Exception, match=message):
+        bad(x, y).sum().backward()
