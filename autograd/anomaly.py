@@ -21,7 +21,36 @@ import numpy as np
 import autograd.value as _v
 from autograd.value import Value, inputs_of, shape_of
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+def _dir_prefix(path: str) -> str:
+    """`path` as compared with frames' files; the trailing separator keeps /a/lib from
+    also covering /a/library."""
+    return os.path.join(os.path.normcase(os.path.abspath(path)), "")
+
+
+# Directories whose frames are library code rather than the user's: autograd's own, and
+# those of libraries built on it, which register themselves with `skip_frames_from` (nn
+# does, in its __init__). autograd cannot name them: they import it, not it them.
+_LIBRARY_DIRS: tuple[str, ...] = (_dir_prefix(os.path.dirname(os.path.abspath(__file__))),)
+
+
+def skip_frames_from(path: str | os.PathLike[str]) -> None:
+    """Treat code under the directory `path` as library code: the "created at" site
+    of a node is the innermost frame outside every such directory, so a nan made inside
+    a layer is reported at the user's line that called the layer.
+
+    `path` is a directory, or a file whose directory is meant (a package passes its
+    ``__file__``). Registering a directory again changes nothing.
+    """
+    p = os.fspath(path)
+    if os.path.isfile(p):
+        p = os.path.dirname(p)
+    elif not os.path.isdir(p):
+        raise ValueError(f"skip_frames_from: {p!r} is neither a directory nor a file")
+    global _LIBRARY_DIRS
+    prefix = _dir_prefix(p)
+    if prefix not in _LIBRARY_DIRS:
+        _LIBRARY_DIRS = (*_LIBRARY_DIRS, prefix)
 
 
 class AnomalyError(FloatingPointError):
@@ -29,9 +58,12 @@ class AnomalyError(FloatingPointError):
 
 
 def _user_site() -> str:
-    """'file:line' of the innermost frame outside the autograd package."""
+    """'file:line' of the innermost frame outside every library directory."""
     frame = sys._getframe(2)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE_DIR):
+    libs = _LIBRARY_DIRS
+    while frame is not None and os.path.normcase(
+        os.path.abspath(frame.f_code.co_filename)
+    ).startswith(libs):
         frame = frame.f_back  # type: ignore[assignment]
     if frame is None:
         return "<unknown>"

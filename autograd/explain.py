@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from autograd.graph import _fit
-from autograd.value import OPS, Value, inputs_first, inputs_of, keywords_of
+from autograd.value import Value, inputs_first, inputs_of, keywords_of
 from autograd.viz import _SYMBOLS, _short_kw, short_ids, summarize
 
 __all__ = ["BackwardExplanation", "BackwardStep", "InputStep", "explain_backward"]
@@ -271,10 +271,15 @@ def explain_backward(root: Value, max_nodes: int = 40) -> BackwardExplanation:
 
 def _input_gradients(node: Value, ins: tuple[Any, ...], g: Any) -> list[tuple[Any, Any]]:
     """(local derivative, contribution) per input; (None, None) for a constant input."""
-    op = node._op
-    assert op is not None
-    if op.vjps is None and op.vjp_all is None:  # released by backward: the rules live in OPS
-        op = OPS[op.name]
+    assert node._op is not None
+    # After backward the node points to its op's rule-less twin; `live` leads back to the
+    # primitive itself (also one made outside OPS, or sharing a name with a built-in).
+    op = node._op.live
+    if op.vjps is None and op.vjp_all is None:
+        raise ValueError(
+            f"explain_backward: primitive {op.name!r} has no gradient rule "
+            "(give it one with defvjp or defvjp_all)"
+        )
     args = [p.data if isinstance(p, Value) else p for p in ins]
     out = node.data
     kw = keywords_of(node) or {}

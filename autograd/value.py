@@ -128,6 +128,10 @@ class Primitive:
         self.released: Primitive = (
             self if released else Primitive(name, fn, check, format_error, True, saves)
         )
+        # The twin with the rules, reachable from either: a replay of a released graph
+        # (explain_backward) reads the node's own rules, not whatever OPS has by that name.
+        self.live: Primitive = self
+        self.released.live = self
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
 

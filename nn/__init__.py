@@ -36,6 +36,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from autograd.anomaly import skip_frames_from as _skip_frames_from
 from nn import (
     activations,
     callbacks,
@@ -85,6 +86,8 @@ from nn.module import LoadResult, Module, Parameter, StateDictError
 from nn.optim import SGD, Adam, CosineDecay, ExponentialDecay, Optimizer, Schedule, StepDecay
 from nn.plot import plot_model
 from nn.training import Model, TrainingMixin
+
+_skip_frames_from(__file__)  # anomaly mode reports the user's line, not one inside nn
 
 __all__ = [
     "plot_model",

@@ -1,10 +1,13 @@
 """Anomaly mode, the `where` trap, and nan-free gradients of composite ops."""
 
+import importlib.util
+import sys
+
 import numpy as np
 import pytest
 
 import autograd as ag
-from autograd import Value
+from autograd import Value, anomaly
 from autograd.anomaly import creation_site
 
 
@@ -107,3 +110,44 @@ def test_losses_have_finite_gradients_for_extreme_logits_and_probabilities(value
     bce = nn.BCELoss()(p, np.array([[1.0, 0.0], [1.0, 1.0]]))
     bce.backward()
     assert np.isfinite(bce.data) and np.isfinite(p.grad).all()
+
+
+def _line_after_this_call() -> int:
+    """The line number just after the caller's line (where the call under test is)."""
+    return sys._getframe(1).f_lineno + 1
+
+
+def test_a_nan_made_inside_an_nn_layer_is_reported_at_the_users_line():
+    import nn  # nn registers its package as library code: frames inside it are skipped
+
+    layer = nn.Linear(2, 1)
+    layer.weight.data = np.full_like(layer.weight.data, np.nan)
+    with ag.detect_anomaly(), pytest.raises(ag.AnomalyError) as info:
+        line = _line_after_this_call()
+        layer(np.ones((3, 2)))
+    msg = str(info.value)
+    assert f"created at {__file__}:{line}" in msg
+    assert "layers.py" not in msg
+
+
+def test_skip_frames_from_makes_any_directory_library_code(tmp_path, monkeypatch):
+    # Undo the registration afterwards: the registry is process-wide.
+    monkeypatch.setattr(anomaly, "_LIBRARY_DIRS", anomaly._LIBRARY_DIRS)
+    lib = tmp_path / "mylib"
+    lib.mkdir()
+    (lib / "helper.py").write_text("def make(x):\n    return x.log()\n")
+    spec = importlib.util.spec_from_file_location("mylib_helper", lib / "helper.py")
+    assert spec is not None and spec.loader is not None
+    helper = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(helper)
+    x = Value(np.array([1.0, 2.0]))
+    with ag.detect_anomaly():
+        before = helper.make(x)
+    assert creation_site(before) == f"{lib / 'helper.py'}:2"  # not yet library code
+    anomaly.skip_frames_from(lib)
+    with ag.detect_anomaly():
+        line = _line_after_this_call()
+        after = helper.make(x)
+    assert creation_site(after) == f"{__file__}:{line}"
+    with pytest.raises(ValueError, match="skip_frames_from"):
+        anomaly.skip_frames_from(tmp_path / "missing")

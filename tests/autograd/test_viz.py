@@ -511,3 +511,32 @@ def test_the_collapsed_and_the_plain_view_describe_the_loss_alike() -> None:
     for source in (plain, boxed):
         line = next(ln for ln in source.splitlines() if "output of softmax_cross_entropy" in ln)
         assert "grad not kept" in line
+
+
+def test_explain_backward_after_backward_uses_an_unregistered_primitives_own_rule() -> None:
+    # A primitive made with the public Primitive + defvjp is not in the ops table: after
+    # backward released the graph, explain must still find its rule (it raised KeyError).
+    triple = ag.Primitive("mytriple", lambda x: 3.0 * x)
+    triple.defvjp(lambda g, out, x: 3.0 * g)
+    x = Value(2.0, name="x")
+    y = triple(x)
+    y.backward()
+    ex = ag.explain_backward(y)
+    assert ex[0].op == "mytriple"
+    assert ex[0].inputs[0].local == 3.0
+    assert ex.gradients == {"x": 3.0} and x.grad == 3.0
+
+
+def test_explain_backward_after_backward_ignores_a_builtin_of_the_same_name() -> None:
+    # Named like the built-in exp but with its own rule: a lookup by name gave exp's
+    # derivative (exp(2) * ... = 10.0) where this op's own is 5.0, silently.
+    fivefold = ag.Primitive("exp", lambda x: 5.0 * x)
+    fivefold.defvjp(lambda g, out, x: 5.0 * g)
+    x = Value(2.0, name="x")
+    y = fivefold(x)
+    before = ag.explain_backward(y)
+    y.backward()
+    after = ag.explain_backward(y)
+    assert before[0].inputs[0].local == after[0].inputs[0].local == 5.0
+    assert after.grad(x) == x.grad == 5.0
+    assert "+= 1.0000 * 5.0000 = 5.0000" in str(after)
