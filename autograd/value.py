@@ -22,6 +22,7 @@ garbage collector.
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -116,6 +117,8 @@ class Primitive:
         released: bool = False,
         saves: bool = False,
     ) -> None:
+        if not released and not _engine_function(fn):
+            fn = _checked_forward(name, fn, saves)
         self.name = name
         self.fn = fn
         self.saves = saves
@@ -136,8 +139,16 @@ class Primitive:
         self.__wrapped__ = fn
 
     def defvjp(self, *rules: Rule | None) -> None:
-        """Register one gradient rule per positional input."""
-        self.vjps = rules
+        """Register one gradient rule per positional input.
+
+        The backward loop computes `passthrough`, `times_y` and `times_x` itself, on
+        the knowledge that the engine's sums and products of Python floats took Python
+        floats. A primitive defined outside the engine may not keep that promise, so it
+        gets the same rules as plain functions, which backward calls and checks."""
+        if _caller_module(2).startswith("autograd."):
+            self.vjps = rules
+        else:
+            self.vjps = tuple(_AS_PLAIN_RULE.get(id(r), r) for r in rules)
 
     def defvjp_all(self, rule: Rule) -> None:
         """Register one rule returning the gradients of all inputs (variadic ops)."""
@@ -192,6 +203,80 @@ def times_x(g: Any, out: Any, x: Any, y: Any) -> Any:
     return g * x
 
 
+def _plain_passthrough(g: Any, out: Any, *inputs: Any, **kw: Any) -> Any:
+    return g
+
+
+def _plain_times_y(g: Any, out: Any, x: Any, y: Any, **kw: Any) -> Any:
+    return g * y
+
+
+def _plain_times_x(g: Any, out: Any, x: Any, y: Any, **kw: Any) -> Any:
+    return g * x
+
+
+# The shortcut rules as plain functions, for primitives defined outside the engine
+# (see `Primitive.defvjp`); keyed by id, since a rule may be any callable.
+_AS_PLAIN_RULE: dict[int, Rule] = {
+    id(passthrough): _plain_passthrough,
+    id(times_y): _plain_times_y,
+    id(times_x): _plain_times_x,
+}
+
+
+def _same_definition(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
+    return _where(a) == _where(b)
+
+
+def _where(fn: Callable[..., Any]) -> str:
+    module = getattr(fn, "__module__", None) or "?"
+    return f"{module}.{getattr(fn, '__qualname__', '?')}"
+
+
+def _caller_module(depth: int) -> str:
+    """The module name of the code `depth` frames up (definition time only)."""
+    return str(sys._getframe(depth).f_globals.get("__name__", ""))
+
+
+def _engine_function(fn: Callable[..., Any]) -> bool:
+    """Whether `fn` is one of the engine's own forwards (or Python's operators)."""
+    module = getattr(fn, "__module__", None) or ""
+    return module.startswith("autograd.") or module in ("_operator", "operator")
+
+
+def _checked_forward(name: str, fn: Callable[..., Any], saves: bool) -> Callable[..., Any]:
+    """A forward defined outside the engine, checked to give engine data: a Python
+    float, or a real numpy array or scalar (with `saves`, the first of a pair)."""
+
+    def forward(*args: Any, **kw: Any) -> Any:
+        result = fn(*args, **kw)
+        out = result[0] if saves and type(result) is tuple and len(result) == 2 else result
+        if saves and out is result:
+            raise TypeError(
+                f"{name}: a primitive made with saves=True returns (out, saved), its "
+                f"forward returned a {type(result).__name__}"
+            )
+        if type(out) is float or (
+            isinstance(out, np.ndarray | np.generic) and out.dtype.kind == "f"
+        ):
+            return result
+        what = (
+            f"an array of dtype {out.dtype}"
+            if isinstance(out, np.ndarray | np.generic)
+            else f"an object of type {type(out).__name__}"
+        )
+        raise TypeError(
+            f"{name}: the forward must return a float or a float array (one output per "
+            f"primitive), it returned {what}"
+        )
+
+    forward.__doc__ = fn.__doc__
+    forward.__name__ = getattr(fn, "__name__", name)
+    forward.__qualname__ = getattr(fn, "__qualname__", name)
+    forward.__module__ = getattr(fn, "__module__", None) or ""
+    return forward
+
+
 def primitive(
     name: str,
     check: Any = None,
@@ -205,8 +290,13 @@ def primitive(
     is not written in Python (``operator.add``), whose docstring says nothing of it."""
 
     def wrap(fn: Callable[..., Any]) -> Primitive:
-        if name in OPS:
-            raise ValueError(f"primitive {name!r} is defined twice")
+        old = OPS.get(name)
+        if old is not None and not _same_definition(old.fn, fn):
+            # (the same definition run again, as a notebook cell is, replaces it)
+            raise ValueError(
+                f"primitive {name!r} is defined twice (first in {_where(old.fn)}); "
+                "choose another name, or use Primitive(name, fn) for one not registered"
+            )
         op = Primitive(name, fn, check, format_error, saves=saves)
         if doc is not None:
             op.__doc__ = op.released.__doc__ = doc

@@ -1,0 +1,84 @@
+"""Primitives defined by users: the README's example, the checks that name a primitive
+defined wrongly, and the shortcut rules handed to a primitive from outside the engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd import Value
+from autograd.testing import gradcheck, gradgradcheck
+
+
+@pytest.fixture(autouse=True)
+def _unregister() -> Any:
+    """The table is the engine's own: what a test registers leaves with the test."""
+    yield
+    ag.OPS.pop("test_cube", None)
+
+
+def _cube() -> ag.Primitive:
+    @ag.primitive("test_cube")
+    def cube(x: Any) -> Any:
+        """x ** 3.  d/dx = 3 x^2."""
+        return x * x * x
+
+    cube.defvjp(lambda g, out, x: g * 3 * x * x)
+    return cube
+
+
+def test_the_readme_example_gives_first_and_second_derivatives() -> None:
+    cube = _cube()
+    x = Value(np.array([1.0, 2.0]))
+    cube(x).sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 12.0])
+    np.testing.assert_allclose(ag.hessian(lambda v: cube(v).sum())(np.array([1.0, 2.0])),
+                               np.diag([6.0, 12.0]))  # fmt: skip
+    assert gradcheck(lambda v: cube(v).sum(), np.array([0.3, -1.2]))
+    assert gradgradcheck(lambda v: cube(v).sum(), np.array([0.3, -1.2]))
+
+
+def test_running_a_definition_again_replaces_it_and_a_clash_is_refused() -> None:
+    first, again = _cube(), _cube()  # a notebook cell run twice
+    assert ag.OPS["test_cube"] is again and first is not again
+    with pytest.raises(ValueError, match=r"'exp' is defined twice \(first in autograd\.ops"):
+        ag.primitive("exp")(lambda x: x)
+
+
+@pytest.mark.parametrize(
+    "forward, saves, message",
+    [
+        (lambda x: (x * 2, x * 3), False, "returned an object of type tuple"),
+        (lambda x: 3, False, "returned an object of type int"),
+        (lambda x: np.ones(3, dtype=int), False, "returned an array of dtype int64"),
+        (lambda x: x * 2, True, "saves=True returns \\(out, saved\\)"),
+    ],
+)
+def test_a_forward_that_does_not_give_engine_data_is_named(
+    forward: Any, saves: bool, message: str
+) -> None:
+    bad = ag.Primitive("test_bad_forward", forward, saves=saves)
+    bad.defvjp(lambda g, out, x, saved=None: g)
+    with pytest.raises(TypeError, match=f"test_bad_forward: .*{message}"):
+        bad(Value(np.ones(3)))
+
+
+def test_shortcut_rules_given_from_outside_are_called_and_checked() -> None:
+    # A float output from an array input: the loop's shortcut for `passthrough` would
+    # hand the float to the array's total (b.grad was 1.0); the plain rule is fitted,
+    # and a gradient that cannot fit is named.
+    add_total = ag.Primitive("test_add_total", lambda a, b: a + float(np.sum(b)))
+    add_total.defvjp(ag.passthrough, ag.passthrough)
+    assert add_total.vjps is not None and add_total.vjps[0] is not ag.passthrough
+    with pytest.raises(ValueError, match="'test_add_total' node gave its input 1"):
+        add_total(Value(1.0), Value(np.ones(3))).backward()
+    scale = ag.Primitive("test_scale", lambda x, y: x * y)
+    scale.defvjp(ag.times_y, ag.times_x)
+    x, y = Value(np.array([1.0, 2.0])), Value(3.0)
+    scale(x, y).sum().backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 3.0])
+    assert y.grad == pytest.approx(3.0)
+    assert ag.OPS["add"].vjps[0] is ag.passthrough  # the engine's own keep the shortcut
