@@ -22,6 +22,7 @@ garbage collector.
 from __future__ import annotations
 
 import numbers
+import pickle
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -176,6 +177,34 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+    # A primitive is a definition, shared by every node that uses it: copies of a graph
+    # keep it, and pickles name it (by its name in OPS) rather than carry its functions.
+    def __copy__(self) -> Primitive:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Primitive:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if OPS.get(self.name) is not self.live:
+            raise pickle.PicklingError(
+                f"{self.name}: a graph through a primitive that is not registered (made "
+                "with Primitive(...)) cannot be pickled; register it with @primitive, or "
+                "pickle the data (.data)"
+            )
+        return (_registered, (self.name, self is not self.live))
+
+
+def _registered(name: str, released: bool) -> Primitive:
+    """The primitive a pickle names (its released twin, for a released node)."""
+    op = OPS.get(name)
+    if op is None:
+        raise pickle.UnpicklingError(
+            f"the pickled graph uses the primitive {name!r}, which is not defined in this "
+            "process; import the module that defines it first"
+        )
+    return op.released if released else op
 
 
 def passthrough(g: Any, out: Any, *inputs: Any, **kw: Any) -> Any:

@@ -410,3 +410,26 @@ def test_numpy_float64_constants_act_as_python_floats() -> None:
     s = Value(2.0) * np.float64(3.0)
     assert type(s.data) is float
     s.backward()
+
+
+def test_a_graph_pickles_and_copies_with_its_primitives_named_not_copied():
+    import copy
+    import pickle
+
+    x = Value(np.array([0.5, 1.0]), name="x")
+    y = (x.exp() * 2.0).sum()
+    for clone in (pickle.loads(pickle.dumps(y)), copy.deepcopy(y)):
+        assert clone._op is y._op  # the registered primitive itself
+        clone.backward()
+        (leaf,) = [p for p in clone.parents[0].parents[0].parents]
+        np.testing.assert_allclose(leaf.grad, 2 * np.exp([0.5, 1.0]))
+        assert x.grad is None  # the original graph is untouched
+    y.backward()
+    released = pickle.loads(pickle.dumps(y))
+    with pytest.raises(ag.GraphReleasedError):
+        released.backward()
+    unregistered = ag.Primitive("test_unregistered", lambda a: a * 2)
+    unregistered.defvjp(lambda g, out, a: 2 * g)
+    with pytest.raises(pickle.PicklingError, match=r"test_unregistered: .*not registered"):
+        pickle.dumps(unregistered(x))
+    assert copy.deepcopy(unregistered(x))._op is unregistered
