@@ -68,7 +68,7 @@ from nn.activations import (
 )
 from nn.data import DataLoader
 from nn.init import get_rng_state, manual_seed, set_rng_state
-from nn.layers import MLP, Dense, Flatten, Linear, Sequential
+from nn.layers import MLP, Dense, Dropout, Flatten, Linear, Sequential
 from nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -93,7 +93,8 @@ __all__ = [
     "plot_model",
     "ELU", "MLP", "SGD", "Activation", "Adam", "BCELoss", "BCEWithLogitsLoss",
     "BinaryCrossentropy", "CategoricalCrossentropy", "CosineDecay",
-    "CrossEntropyLoss", "DataLoader", "Dense", "ExponentialDecay", "Flatten", "Identity",
+    "CrossEntropyLoss", "DataLoader", "Dense", "Dropout", "ExponentialDecay", "Flatten",
+    "Identity",
     "L1Loss", "Lambda", "LeakyReLU", "Linear", "LoadResult", "LogSoftmax", "MSELoss",
     "MeanAbsoluteError", "MeanSquaredError", "Model",
     "Module", "NLLLoss", "Optimizer", "PReLU", "Parameter", "ReLU", "Schedule", "Sequential",

@@ -1,4 +1,4 @@
-"""Layers: Linear (PyTorch), Dense (Keras), Sequential, MLP, Flatten.
+"""Layers: Linear (PyTorch), Dense (Keras), Sequential, MLP, Flatten, Dropout.
 
 A fully connected layer computes ``y = x @ W + b`` for a batch ``x`` of shape (N, in), with
 ``W`` of shape (in, out) and ``b`` of shape (out,) broadcast over the batch: one node of the
@@ -27,7 +27,7 @@ from nn.arguments import check_numbers
 from nn.module import Module, Parameter, Shape
 from nn.training import TrainingMixin
 
-__all__ = ["MLP", "Dense", "Flatten", "Linear", "Sequential"]
+__all__ = ["MLP", "Dense", "Dropout", "Flatten", "Linear", "Sequential"]
 
 ActivationSpec = str | Module | Callable[[Any], Any] | None
 
@@ -260,6 +260,47 @@ class Flatten(Module):
 
     def output_shape(self, input_shape: Shape) -> Shape | None:
         return (math.prod(input_shape),)
+
+
+class Dropout(Module):
+    """While training, zero each element with probability ``p`` and scale the others by
+    1 / (1 - p) (inverted dropout); in evaluation, pass the input through unchanged.
+
+    The scaling keeps each element's expected value, so nothing changes between the two
+    modes: ``model.train()`` / ``model.eval()`` switch them (``fit`` trains in the first,
+    and ``evaluate`` and ``predict`` run in the second). The mask is drawn from nn's shared
+    generator (``manual_seed`` repeats it) and multiplies the input as a constant: the
+    graph shows one product, whose gradient is the same mask. PyTorch's
+    ``Dropout(p=0.5)``; Keras' ``Dropout(rate)`` is the same (``rate=`` is accepted).
+    """
+
+    def __init__(self, p: float = 0.5, *, rate: float | None = None) -> None:
+        super().__init__()
+        if rate is not None:
+            if p != 0.5:
+                raise TypeError("Dropout: give p (PyTorch) or rate (Keras), not both")
+            p = rate
+        if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
+        self.p = float(p)
+
+    def forward(self, x: Any) -> Any:
+        if not self.training or self.p == 0.0:
+            return x
+        data = x.data if isinstance(x, Value) else np.asarray(x)
+        dtype = data.dtype if isinstance(data, np.ndarray) and data.dtype.kind == "f" else None
+        keep = initializers.get_generator().random(np.shape(data)) >= self.p
+        if self.p == 1.0:  # everything dropped (1 / (1 - p) would be inf)
+            return x * np.zeros(np.shape(data), dtype=dtype or np.float64)
+        mask = keep.astype(dtype or np.float64)
+        mask *= 1.0 / (1.0 - self.p)
+        return x * mask
+
+    def output_shape(self, input_shape: Shape) -> Shape | None:
+        return tuple(input_shape)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
 
 
 class Sequential(TrainingMixin, Module):

@@ -396,3 +396,41 @@ def test_dense_takes_keras_input_shape() -> None:
         nn.Dense(3, input_dim=4, input_shape=(4,))
     with pytest.raises(ValueError, match=r"input_shape is the shape of one sample.*nn\.Flatten"):
         nn.Dense(3, input_shape=(28, 28))
+
+
+# --- Dropout ---------------------------------------------------------------------------
+
+
+def test_dropout_drops_and_scales_while_training_and_passes_through_in_eval() -> None:
+    nn.manual_seed(0)
+    drop = nn.Dropout(0.25)
+    x = Value(np.ones((200, 50), dtype=np.float32))
+    y = drop(x)
+    kept = y.data != 0
+    assert y.dtype == np.float32
+    assert abs(kept.mean() - 0.75) < 0.02  # about p of the elements dropped
+    np.testing.assert_allclose(y.data[kept], 1 / 0.75)  # the others scaled
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, y.data)  # the gradient is the same mask
+    drop.eval()
+    assert drop(x) is x
+    nn.manual_seed(0)
+    np.testing.assert_array_equal(nn.Dropout(0.25)(x).data, y.data)  # manual_seed repeats it
+
+
+def test_dropout_arguments_and_its_place_in_a_model() -> None:
+    assert nn.Dropout(rate=0.1).p == 0.1  # Keras' name
+    with pytest.raises(TypeError, match=r"p .* or rate .*not both"):
+        nn.Dropout(0.3, rate=0.1)
+    with pytest.raises(ValueError, match=r"Dropout: p must be a probability in \[0, 1\]"):
+        nn.Dropout(1.5)
+    assert not nn.Dropout(1.0)(np.ones(3)).any()
+    nn.manual_seed(0)
+    model = nn.Sequential(nn.Dense(8, activation="relu", input_dim=4), nn.Dropout(0.5), nn.Dense(2))
+    assert model.output_shape((4,)) == (2,)
+    model.compile("adam", loss=nn.CrossEntropyLoss())
+    x = np.random.default_rng(0).standard_normal((32, 4))
+    y = (x[:, 0] > 0).astype(int)
+    model.fit(x, y, epochs=2, verbose=0)
+    np.testing.assert_array_equal(model.predict(x), model.predict(x))  # eval: no dropout
+    assert model.training  # fit leaves the model in training mode, as it found it
