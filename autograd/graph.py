@@ -486,11 +486,12 @@ def _propagate(
     except BaseException as exc:
         for n in order:  # leave no gradient in flight behind
             n._g = None
-        if isinstance(exc, TypeError | IndexError | AttributeError) and not str(exc).startswith(
+        if type(exc) in (TypeError, IndexError, AttributeError) and not str(exc).startswith(
             "backward:"
         ):
             # Python's own words from inside a gradient rule (a user's primitive, most
-            # likely): name the node, and say what a rule must be.
+            # likely): name the node, and say what a rule must be. (Only these exact
+            # types are made anew; any other exception keeps its type and its fields.)
             raise type(exc)(_rule_error_text(node, exc)) from exc
         raise
     finally:
@@ -506,12 +507,14 @@ def _rule_error_text(node: Value, exc: BaseException) -> str:
         hint = f"defvjp gave {len(rules)} rules for the node's {n} inputs"
     elif rules is not None and None in rules:
         hint = "defvjp gave None for an input that needs a gradient"
-    else:
+    elif op is not None and not _v._engine_function(op.fn):
         hint = (
             "each rule given to defvjp is a function of (g, out, *inputs) that returns the "
             "gradient of its input, written with the engine's operations (autograd.cos, not "
             "np.cos) so that create_graph can record it"
         )
+    else:
+        hint = "an error inside the engine's own rule: please report it"
     return (
         f"backward: the gradient rule of this '{node.op}' node raised "
         f"{type(exc).__name__}: {exc} ({hint})"

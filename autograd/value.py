@@ -21,6 +21,7 @@ garbage collector.
 
 from __future__ import annotations
 
+import functools
 import numbers
 import pickle
 import sys
@@ -170,9 +171,9 @@ class Primitive:
         try:  # raw data in, raw data out: nothing to record
             out = self.fn(*args, **kw)
         except ValueError as exc:
-            raise ValueError(_format_error(self, args, kw, exc)) from None
+            raise ValueError(_format_error(self, args, kw, exc)) from _cause(self, exc)
         except TypeError as exc:
-            raise TypeError(_type_error_text(self, args, kw, exc)) from None
+            raise TypeError(_type_error_text(self, args, kw, exc)) from _cause(self, exc)
         return out[0] if self.saves else out
 
     def __repr__(self) -> str:
@@ -253,8 +254,17 @@ _AS_PLAIN_RULE: dict[int, Rule] = {
 }
 
 
+def _cause(op: Primitive, exc: BaseException) -> BaseException | None:
+    """What an op's error message is raised from: nothing for the engine's own ops (the
+    message says it all), the original error, with the user's own lines, for others."""
+    return None if _engine_function(op.fn) else exc
+
+
 def _same_definition(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
-    return _where(a) == _where(b)
+    """The same definition run again (a notebook cell): same module, same name, and a
+    name of its own (two lambdas share theirs)."""
+    where = _where(a)
+    return where == _where(b) and "<lambda>" not in where
 
 
 def _where(fn: Callable[..., Any]) -> str:
@@ -299,11 +309,7 @@ def _checked_forward(name: str, fn: Callable[..., Any], saves: bool) -> Callable
             f"primitive), it returned {what}"
         )
 
-    forward.__doc__ = fn.__doc__
-    forward.__name__ = getattr(fn, "__name__", name)
-    forward.__qualname__ = getattr(fn, "__qualname__", name)
-    forward.__module__ = getattr(fn, "__module__", None) or ""
-    return forward
+    return functools.wraps(fn)(forward)
 
 
 def primitive(
@@ -566,9 +572,9 @@ def apply(op: Primitive, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     try:
         out = op.fn(*datas, **kw) if kw else op.fn(*datas)
     except ValueError as exc:
-        raise ValueError(_format_error(op, datas, kw, exc)) from None
+        raise ValueError(_format_error(op, datas, kw, exc)) from _cause(op, exc)
     except TypeError as exc:
-        raise TypeError(_type_error_text(op, datas, kw, exc)) from None
+        raise TypeError(_type_error_text(op, datas, kw, exc)) from _cause(op, exc)
     if op.saves:
         out, saved = out
         if needs_grad and _GRAD_ENABLED:
@@ -593,9 +599,9 @@ def apply1(op: Primitive, x: Any) -> Any:
     try:
         out = op.fn(d)
     except ValueError as exc:
-        raise ValueError(_format_error(op, (d,), {}, exc)) from None
+        raise ValueError(_format_error(op, (d,), {}, exc)) from _cause(op, exc)
     except TypeError as exc:
-        raise TypeError(_type_error_text(op, (d,), {}, exc)) from None
+        raise TypeError(_type_error_text(op, (d,), {}, exc)) from _cause(op, exc)
     if not isinstance(x, Value):
         return out
     if x._y is not None and _GRAD_ENABLED:  # x.requires_grad
@@ -612,9 +618,9 @@ def apply2(op: Primitive, a: Any, b: Any) -> Any:
     try:
         out = op.fn(ad, bd)
     except ValueError as exc:
-        raise ValueError(_format_error(op, (ad, bd), {}, exc)) from None
+        raise ValueError(_format_error(op, (ad, bd), {}, exc)) from _cause(op, exc)
     except TypeError as exc:
-        raise TypeError(_type_error_text(op, (ad, bd), {}, exc)) from None
+        raise TypeError(_type_error_text(op, (ad, bd), {}, exc)) from _cause(op, exc)
     # `_y is not None` is requires_grad read from its slot (see the markers above).
     if _GRAD_ENABLED and ((va and a._y is not None) or (vb and b._y is not None)):
         return _record(out, a, b, op) if b is not None else _record(out, (a, b), _MANY, op)
@@ -655,10 +661,11 @@ def _operator(name: str, op: Primitive, reflected: bool) -> Callable[[Value, Any
         vo = isinstance(other, Value)
         if vo:
             od = other._data
+        elif type(other) is float:  # the common constant: one test
+            od = other
         elif type(other) in _RECAST:
-            # np.float64 or a complex number: one set lookup for both, cheaper than the
-            # attribute lookup of a test `type(other) is np.float64` (a Python float
-            # constant, the common case, passes one test, as before).
+            # np.float64 or a complex number: one set lookup for both, made only for a
+            # constant that is not a Python float (arrays, ints, numpy scalars).
             if type(other) is not np.float64:
                 # A complex constant would give a complex node, whose gradients come
                 # back as zeros with a mere ComplexWarning: refused here. (A complex

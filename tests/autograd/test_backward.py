@@ -524,17 +524,52 @@ def test_no_grad_restores_each_mode_when_entered_again() -> None:
 
 
 @pytest.mark.parametrize(
-    "define, message",
+    "define, error, message",
     [
-        (lambda p: None, "primitive 'bad' has no gradient rule; give it one with bad.defvjp"),
-        (lambda p: p.defvjp(lambda g, out, x, y: g * y), "defvjp gave 1 rules for the node's 2"),
-        (lambda p: p.defvjp(lambda g, out, x, y: g * y, None), "defvjp gave None for an input"),
-        (lambda p: p.defvjp(lambda g, out, x, y: None, lambda g, out, x, y: g), "'bad' node"),
+        (
+            lambda p: None,
+            NotImplementedError,
+            "primitive 'bad' has no gradient rule; give it one with bad.defvjp",
+        ),
+        (
+            lambda p: p.defvjp(lambda g, out, x, y: g * y),
+            IndexError,
+            "defvjp gave 1 rules for the node's 2",
+        ),
+        (
+            lambda p: p.defvjp(lambda g, out, x, y: g * y, None),
+            TypeError,
+            "defvjp gave None for an input",
+        ),
+        (
+            lambda p: p.defvjp(lambda g, out, x, y: None, lambda g, out, x, y: g),
+            AttributeError,
+            "'bad' node raised AttributeError: .* written with the engine's operations",
+        ),
     ],
 )
-def test_a_badly_defined_primitive_is_named_in_backward(define: Any, message: str) -> None:
+def test_a_badly_defined_primitive_is_named_in_backward(
+    define: Any, error: type[Exception], message: str
+) -> None:
     bad = ag.Primitive("bad", lambda x, y: x * y)
     define(bad)
     x, y = Value(np.ones(3)), Value(np.ones(3))
-    with pytest.raises(Exception, match=message):
+    with pytest.raises(error, match=message) as info:
         bad(x, y).sum().backward()
+    assert type(info.value) is error
+
+
+def test_an_exception_of_another_type_from_a_rule_keeps_its_type_and_fields() -> None:
+    class RuleError(TypeError):
+        def __init__(self, message: str, code: int) -> None:
+            super().__init__(message)
+            self.code = code
+
+    def rule(g: Any, out: Any, x: Any) -> Any:
+        raise RuleError("mine", 7)
+
+    bad = ag.Primitive("bad", lambda x: x * 2)
+    bad.defvjp(rule)
+    with pytest.raises(RuleError) as info:
+        bad(Value(np.ones(3))).sum().backward()
+    assert info.value.code == 7

@@ -3,6 +3,7 @@ defined wrongly, and the shortcut rules handed to a primitive from outside the e
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import numpy as np
@@ -82,3 +83,31 @@ def test_shortcut_rules_given_from_outside_are_called_and_checked() -> None:
     np.testing.assert_array_equal(x.grad, [3.0, 3.0])
     assert y.grad == pytest.approx(3.0)
     assert ag.OPS["add"].vjps[0] is ag.passthrough  # the engine's own keep the shortcut
+
+
+def test_an_error_in_a_users_forward_keeps_its_own_traceback() -> None:
+    def helper(x: Any) -> Any:
+        return x + None  # the user's own mistake
+
+    op = ag.Primitive("test_helper_error", lambda x, alpha=0.1: helper(x))
+    with pytest.raises(TypeError, match="test_helper_error") as info:
+        op(Value(np.ones(3)))
+    cause = info.value.__cause__
+    assert isinstance(cause, TypeError)  # Python's words, with the user's own lines
+    assert "helper" in {frame.name for frame in traceback.extract_tb(cause.__traceback__)}
+
+
+def test_a_users_primitive_keeps_its_signature_and_lambdas_do_not_replace_each_other() -> None:
+    import inspect
+
+    @ag.primitive("test_cube")
+    def cube(x: Any, alpha: float = 0.1) -> Any:
+        return x * x * x
+
+    assert list(inspect.signature(cube.fn).parameters) == ["x", "alpha"]
+    ag.primitive("test_lambda")(lambda x: x * 2)
+    try:
+        with pytest.raises(ValueError, match="'test_lambda' is defined twice"):
+            ag.primitive("test_lambda")(lambda x: x * 3)
+    finally:
+        ag.OPS.pop("test_lambda", None)
