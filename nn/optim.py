@@ -152,7 +152,7 @@ class Optimizer:
     def __init__(self, params: ParamsLike | None, lr: float | Schedule) -> None:
         self._params: list[Value] = []
         self._state: list[dict[str, Any]] = []
-        self._module: Module | None = None
+        self._following: list[Module] = []  # modules with lazy layers still to build
         self.schedule: Schedule | None = None
         self._lr = 0.0
         self.lr = lr
@@ -187,7 +187,7 @@ class Optimizer:
     def bind(self, params: ParamsLike) -> Optimizer:
         """Use these parameters (a Module or an iterable of Values), dropping any state;
         returns self."""
-        self._params, self._state, self._module = [], [], None
+        self._params, self._state, self._following = [], [], []
         return self.add_params(params)
 
     def add_params(self, params: ParamsLike) -> Optimizer:
@@ -203,8 +203,8 @@ class Optimizer:
                 f"{type(self).__name__}: params must be an iterable of Parameters or a "
                 "Module, got a single Value (wrap it in a list)"
             )
-        if isinstance(params, UnbuiltParameters):
-            self._module = params.module
+        if isinstance(params, UnbuiltParameters) and params.module not in self._following:
+            self._following.append(params.module)
         held = {id(p) for p in self._params}
         for i, p in enumerate(params):
             if not isinstance(p, Value):
@@ -218,18 +218,22 @@ class Optimizer:
         return self
 
     def _refresh(self) -> None:
-        """Re-read a followed module's parameters (lazy layers may have built), keeping
-        the state of those already held, and any other parameter held after them."""
-        module = self._module
-        if module is None:
+        """Take up the parameters that the followed modules' lazy layers have made since
+        (after those held, in the order found), and stop following a module once built."""
+        if not self._following:
             return
-        old = {id(p): s for p, s in zip(self._params, self._state)}
-        params = module.parameters()
-        mine = {id(p) for p in params}
-        self._params = [*params, *(p for p in self._params if id(p) not in mine)]
-        self._state = [old.get(id(p), {}) for p in self._params]
-        if not isinstance(params, UnbuiltParameters):
-            self._module = None  # complete: no more refreshing
+        held = {id(p) for p in self._params}
+        still = []
+        for module in self._following:
+            params = module.parameters()
+            for p in params:
+                if id(p) not in held:
+                    held.add(id(p))
+                    self._params.append(p)
+                    self._state.append({})
+            if isinstance(params, UnbuiltParameters):
+                still.append(module)
+        self._following = still
 
     @property
     def params(self) -> list[Value]:

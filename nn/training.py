@@ -132,6 +132,9 @@ class _Compiled:
     expects: str | None
     target_kind: str | None
     metrics: list[Metric] = field(default_factory=list)
+    # ids of the model's parameters the optimizer has been given (at compile, and by
+    # fit since): a parameter not among them is a layer added since, for fit to add.
+    given: set[int] = field(default_factory=set)
 
 
 def _loss_traits(loss: Any) -> tuple[str | None, str | None]:
@@ -300,6 +303,7 @@ class TrainingMixin(_MixinBase):
         _warn_on_contradiction(self, loss_name, expects)
         opt.bind(self)
         self._compiled = _Compiled(opt, loss_obj, call, loss_name, expects, kind, found)
+        self._compiled.given = {id(p) for p in self.parameters()}
         self.optimizer = opt
 
     @property
@@ -476,8 +480,12 @@ class TrainingMixin(_MixinBase):
         if not any(p.requires_grad for p in self.parameters()):
             raise ValueError(f"{who}: the model has no trainable parameters")
         # Layers added since compile (model.add) are trained too: the optimizer takes up
-        # the parameters it does not hold yet, with fresh state (Keras 3 would refuse).
-        state.optimizer.add_params(self)
+        # their parameters, with fresh state (Keras 3 would refuse). Only theirs: one the
+        # optimizer was given and then not (bind to a subset, to freeze) stays out.
+        added = [p for p in self.parameters() if id(p) not in state.given]
+        if added:
+            state.optimizer.add_params(added)
+            state.given.update(id(p) for p in added)
 
         metrics = [m.resolve(out_shape, y_all, state.expects == "logits") for m in state.metrics]
         loader = DataLoader(
@@ -611,10 +619,13 @@ class TrainingMixin(_MixinBase):
         self.eval()
         loss_sum, sums, n_all = 0.0, [0.0] * len(metrics), x.shape[0]
         recording = getattr(state.loss, "reads_graph", False)
+        # Recorded whatever the parameters (a frozen model too): the batch is a variable.
+        # The module records that pictures read stay those of the last training step.
+        records = [(m, vars(m).get("_last_call")) for m in self.modules()] if recording else []
         try:
             with autograd.enable_grad() if recording else autograd.no_grad():
                 for start in range(0, n_all, batch_size):
-                    xb = Value(x[start : start + batch_size], requires_grad=False)
+                    xb = Value(x[start : start + batch_size], requires_grad=recording)
                     yb = y[start : start + batch_size]
                     out = self(xb)
                     n = yb.shape[0]
@@ -624,6 +635,11 @@ class TrainingMixin(_MixinBase):
                         sums[i] += m.batch_sum(yb, pred)
         finally:
             self.train(was_training)
+            for module, record in records:
+                if record is None:
+                    vars(module).pop("_last_call", None)
+                else:
+                    vars(module)["_last_call"] = record
         return [loss_sum / n_all, *(s / n_all for s in sums)]
 
     # --- evaluate and predict ------------------------------------------------------------------

@@ -823,3 +823,29 @@ def test_a_resumed_fit_with_shuffling_repeats_an_uninterrupted_one(tmp_path: Pat
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="set_rng_state: not a state"):
         nn.set_rng_state({"bit_generator": "nope"})
+
+
+def test_fit_leaves_out_what_the_optimizer_was_bound_without() -> None:
+    nn.manual_seed(0)
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((32, 3)), rng.integers(0, 2, 32)
+    model = nn.Sequential(nn.Dense(4, activation="relu", input_dim=3), nn.Dense(2))
+    model.compile("sgd", loss=nn.CrossEntropyLoss())
+    model.optimizer.bind(model[1].parameters())  # train the head only
+    body = model[0].kernel.data.copy()
+    model.fit(x, y, epochs=1, verbose=0)
+    np.testing.assert_array_equal(model[0].kernel.data, body)
+    assert len(model.optimizer.params) == 2
+
+
+def test_evaluate_of_a_frozen_model_computes_the_loss_training_computes() -> None:
+    model = nn.Sequential(nn.Dense(3, activation="softmax", input_dim=2))
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    kernel = np.zeros((2, 3), np.float32)
+    kernel[0, 0] = 30.0
+    model.set_weights([kernel, np.zeros(3, np.float32)])
+    x, y = np.array([[1.0, 0.0], [1.0, 0.0]], np.float32), np.array([1, 0])
+    loss = model.evaluate(x, y, verbose=0)
+    model.requires_grad_(False)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(loss) and loss > 14.9
+    assert all("_last_call" not in vars(m) for m in model.modules())  # no records left

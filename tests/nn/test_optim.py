@@ -464,12 +464,18 @@ def test_an_optimizer_given_parameters_before_a_lazy_layer_builds_updates_it(mak
     assert type(net.parameters()) is list
 
 
-def test_following_a_lazy_module_keeps_other_parameters_and_the_modules_order() -> None:
+def test_an_optimizer_follows_every_lazy_module_and_keeps_the_order_of_arrival() -> None:
     extra = nn.Parameter(np.ones(3))
-    model = nn.Sequential(nn.Dense(4), nn.Linear(4, 2))
-    opt = nn.SGD([extra], lr=0.1).add_params(model.parameters())
-    model(np.ones((1, 3)))
-    assert [id(p) for p in opt.params] == [id(p) for p in [*model.parameters(), extra]]
+    first = nn.Sequential(nn.Dense(4), nn.Linear(4, 2))
+    second = nn.Sequential(nn.Dense(5))
+    opt = nn.SGD([extra], lr=0.1).add_params(first.parameters())
+    opt.add_params(second.parameters())
+    first(np.ones((1, 3)))
+    second(np.ones((1, 2)))
+    dense, linear = first[0], first[1]
+    expected = [extra, linear.weight, linear.bias, dense.kernel, dense.bias]
+    expected += second.parameters()
+    assert [id(p) for p in opt.params] == [id(p) for p in expected]
 
 
 def test_zero_grad_set_to_none_false_zeroes_in_place() -> None:
