@@ -173,8 +173,9 @@ relu.defvjp(lambda g, out, x: g * (x > 0))
 
 
 def _number(op: str, name: str, v: Any, hint: str, none: bool = False) -> Any:
-    """A hyperparameter checked to be a plain real number (or None where `none`),
-    as a Python float (or int); a TypeError naming the op and the argument otherwise.
+    """A hyperparameter checked to be a plain real number (or None where `none`), as a
+    Python float (or int), or a real numpy array (one value per element or channel,
+    broadcast as numpy does); a TypeError naming the op and the argument otherwise.
 
     Hyperparameters get no gradient (they are keywords, not inputs): a Value would
     be taken apart element by element by numpy into an object array, silently."""
@@ -183,6 +184,8 @@ def _number(op: str, name: str, v: Any, hint: str, none: bool = False) -> Any:
     if isinstance(v, numbers.Real):  # (a Value is not one)
         # A Python number: a numpy scalar would promote float32 data to float64.
         return v if type(v) is int else float(v)
+    if isinstance(v, np.ndarray) and v.dtype.kind in "biuf":
+        return v
     kind = "a Value" if isinstance(v, Value) else type(v).__name__
     either = " or None" if none else ""
     raise TypeError(f"{op}: {name} must be a number{either}, got {kind}; {hint}")

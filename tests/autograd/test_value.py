@@ -433,3 +433,13 @@ def test_a_graph_pickles_and_copies_with_its_primitives_named_not_copied():
     with pytest.raises(pickle.PicklingError, match=r"test_unregistered: .*not registered"):
         pickle.dumps(unregistered(x))
     assert copy.deepcopy(unregistered(x))._op is unregistered
+
+
+def test_hyperparameters_may_be_arrays_of_one_value_per_channel():
+    x = Value(np.array([[-1.0, -2.0], [1.0, -1.0]]))
+    y = x.leaky_relu(negative_slope=np.array([0.1, 0.2]))
+    np.testing.assert_allclose(y.data, [[-0.1, -0.4], [1.0, -0.2]])
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad, [[0.1, 0.2], [1.0, 0.2]])
+    lo = np.array([-1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(ag.clip(np.array([-3.0, 0.5, 3.0]), lo=lo, hi=1.0), [-1, 0.5, 1])
