@@ -21,7 +21,10 @@ garbage collector.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib
+import inspect
 import numbers
 import pickle
 import sys
@@ -194,12 +197,18 @@ class Primitive:
                 "with Primitive(...)) cannot be pickled; register it with @primitive, or "
                 "pickle the data (.data)"
             )
-        return (_registered, (self.name, self is not self.live))
+        module = getattr(inspect.unwrap(self.fn), "__module__", None)
+        return (_registered, (self.name, self is not self.live, module))
 
 
-def _registered(name: str, released: bool) -> Primitive:
-    """The primitive a pickle names (its released twin, for a released node)."""
+def _registered(name: str, released: bool, module: str | None = None) -> Primitive:
+    """The primitive a pickle names (its released twin, for a released node), after
+    importing the module that defines it, as pickle imports a function's module."""
     op = OPS.get(name)
+    if op is None and module and module != "__main__":
+        with contextlib.suppress(ImportError):  # then the message below says what to do
+            importlib.import_module(module)
+        op = OPS.get(name)
     if op is None:
         raise pickle.UnpicklingError(
             f"the pickled graph uses the primitive {name!r}, which is not defined in this "
@@ -261,10 +270,15 @@ def _cause(op: Primitive, exc: BaseException) -> BaseException | None:
 
 
 def _same_definition(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
-    """The same definition run again (a notebook cell): same module, same name, and a
-    name of its own (two lambdas share theirs)."""
+    """The same definition run again (a notebook cell): same module and name, and, for a
+    lambda (whose name all lambdas share), the same code at the same line."""
     where = _where(a)
-    return where == _where(b) and "<lambda>" not in where
+    if where != _where(b):
+        return False
+    if "<lambda>" not in where:
+        return True
+    code_a = getattr(inspect.unwrap(a), "__code__", None)
+    return code_a is not None and code_a == getattr(inspect.unwrap(b), "__code__", None)
 
 
 def _where(fn: Callable[..., Any]) -> str:
@@ -788,6 +802,22 @@ class Value:
     def data(self, new: Any) -> None:
         self._data = as_data(new)
         self.data_changed()
+
+    def __setstate__(self, state: Any) -> None:
+        """Restore a copied or unpickled Value (its slots, and the dict of a subclass).
+
+        Its stamp is a reading of the clock of the process that pickled it: the clock
+        here is moved on to it, so that data changed from now on reads as changed after
+        the graph was computed, in this process as in that one."""
+        attrs, slots = state if isinstance(state, tuple) else (state, None)
+        for key, value in (attrs or {}).items():
+            setattr(self, key, value)
+        for key, value in (slots or {}).items():
+            object.__setattr__(self, key, value)
+        global _CLOCK
+        stamp = getattr(self, "_stamp", 0)
+        if stamp > _CLOCK:
+            _CLOCK = int(stamp)
 
     def data_changed(self) -> None:
         """Tell the engine that `.data` was modified in place (as an optimizer does):

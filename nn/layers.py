@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
@@ -274,15 +275,17 @@ class Dropout(Module):
     ``Dropout(p=0.5)``; Keras' ``Dropout(rate)`` is the same (``rate=`` is accepted).
     """
 
-    def __init__(self, p: float = 0.5, *, rate: float | None = None) -> None:
+    def __init__(self, p: float | None = None, *, rate: float | None = None) -> None:
         super().__init__()
-        if rate is not None:
-            if p != 0.5:
-                raise TypeError("Dropout: give p (PyTorch) or rate (Keras), not both")
-            p = rate
-        if isinstance(p, bool) or not isinstance(p, int | float) or not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p!r}")
-        self.p = float(p)
+        if p is not None and rate is not None:
+            raise TypeError("Dropout: give p (PyTorch) or rate (Keras), not both")
+        value = rate if p is None else p
+        value = 0.5 if value is None else value
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"Dropout: p must be a number, got {type(value).__name__}")
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {value!r}")
+        self.p: float = float(value)
 
     def forward(self, x: Any) -> Any:
         if not self.training or self.p == 0.0:

@@ -351,6 +351,10 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Any:
 class _Loss(Module):
     """A loss as a Module: ``loss_fn(pred, target)`` returns a scalar Value."""
 
+    # Whether the loss reads the graph behind its predictions (`_logits_under`): then an
+    # evaluation must record that graph too, to compute the same loss as training.
+    reads_graph = False
+
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
         if reduction not in _REDUCTIONS:
@@ -489,9 +493,6 @@ class _KerasLoss(_Loss):
     name = ""
     target_kind = ""
     from_logits = False
-    # Whether the loss reads the graph behind its predictions (`_logits_under`): then
-    # an evaluation must record that graph too, to compute the same loss as training.
-    reads_graph = False
 
     def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
         super().__init__(reduction)

@@ -68,13 +68,9 @@ class Parameter(Value):
         super().__init__(aligned_copy(arr), requires_grad=requires_grad, name=name)  # a copy
 
     def __setstate__(self, state: Any) -> None:
-        # copy.deepcopy and pickle rebuild the object from its state, (dict, slots) for
-        # an object with slots; the data goes back on a cache line.
-        attrs, slots = state if isinstance(state, tuple) else (state, None)
-        for key, value in (attrs or {}).items():
-            setattr(self, key, value)
-        for key, value in (slots or {}).items():
-            object.__setattr__(self, key, value)
+        # copy.deepcopy and pickle rebuild the object from its state (Value's way); the
+        # data goes back on a cache line.
+        super().__setstate__(state)
         if isinstance(self._data, np.ndarray):
             self._data = aligned_copy(self._data)
 

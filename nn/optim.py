@@ -218,21 +218,28 @@ class Optimizer:
         return self
 
     def _refresh(self) -> None:
-        """Take up the parameters that the followed modules' lazy layers have made since
-        (after those held, in the order found), and stop following a module once built."""
+        """Take up the parameters that the followed modules' lazy layers have made since,
+        keeping the state of those already held, and stop following a module once built.
+
+        The order is each followed module's own (`parameters()`), then any other
+        parameter held: the order an optimizer made after the build has, so that a
+        state saved from one loads onto the same parameters in the other."""
         if not self._following:
             return
-        held = {id(p) for p in self._params}
+        old = {id(p): st for p, st in zip(self._params, self._state)}
+        mine: list[Value] = []
+        seen: set[int] = set()
         still = []
         for module in self._following:
             params = module.parameters()
             for p in params:
-                if id(p) not in held:
-                    held.add(id(p))
-                    self._params.append(p)
-                    self._state.append({})
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    mine.append(p)
             if isinstance(params, UnbuiltParameters):
                 still.append(module)
+        self._params = [*mine, *(p for p in self._params if id(p) not in seen)]
+        self._state = [old.get(id(p), {}) for p in self._params]
         self._following = still
 
     @property

@@ -132,9 +132,10 @@ class _Compiled:
     expects: str | None
     target_kind: str | None
     metrics: list[Metric] = field(default_factory=list)
-    # ids of the model's parameters the optimizer has been given (at compile, and by
-    # fit since): a parameter not among them is a layer added since, for fit to add.
-    given: set[int] = field(default_factory=set)
+    # The model's parameters the optimizer has been given (at compile, and by fit since):
+    # one not among them belongs to a layer added since, for fit to add. (The objects,
+    # not their ids: a copy of the model maps them to its own.)
+    given: list[Any] = field(default_factory=list)
 
 
 def _loss_traits(loss: Any) -> tuple[str | None, str | None]:
@@ -303,7 +304,7 @@ class TrainingMixin(_MixinBase):
         _warn_on_contradiction(self, loss_name, expects)
         opt.bind(self)
         self._compiled = _Compiled(opt, loss_obj, call, loss_name, expects, kind, found)
-        self._compiled.given = {id(p) for p in self.parameters()}
+        self._compiled.given = list(self.parameters())
         self.optimizer = opt
 
     @property
@@ -482,10 +483,11 @@ class TrainingMixin(_MixinBase):
         # Layers added since compile (model.add) are trained too: the optimizer takes up
         # their parameters, with fresh state (Keras 3 would refuse). Only theirs: one the
         # optimizer was given and then not (bind to a subset, to freeze) stays out.
-        added = [p for p in self.parameters() if id(p) not in state.given]
+        given = {id(p) for p in state.given}
+        added = [p for p in self.parameters() if id(p) not in given]
         if added:
             state.optimizer.add_params(added)
-            state.given.update(id(p) for p in added)
+            state.given.extend(added)
 
         metrics = [m.resolve(out_shape, y_all, state.expects == "logits") for m in state.metrics]
         loader = DataLoader(
@@ -618,7 +620,9 @@ class TrainingMixin(_MixinBase):
         was_training = self.training
         self.eval()
         loss_sum, sums, n_all = 0.0, [0.0] * len(metrics), x.shape[0]
-        recording = getattr(state.loss, "reads_graph", False)
+        # (A loss of the user's own may call one that does: only the losses known not to
+        # read the graph are computed without it.)
+        recording = getattr(state.loss, "reads_graph", True)
         # Recorded whatever the parameters (a frozen model too): the batch is a variable.
         # The module records that pictures read stay those of the last training step.
         records = [(m, vars(m).get("_last_call")) for m in self.modules()] if recording else []

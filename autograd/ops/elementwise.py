@@ -172,10 +172,11 @@ def relu(x: Any) -> Any:
 relu.defvjp(lambda g, out, x: g * (x > 0))
 
 
-def _number(op: str, name: str, v: Any, hint: str, none: bool = False) -> Any:
+def _number(op: str, name: str, v: Any, hint: str, x: Any, none: bool = False) -> Any:
     """A hyperparameter checked to be a plain real number (or None where `none`), as a
-    Python float (or int), or a real numpy array (one value per element or channel,
-    broadcast as numpy does); a TypeError naming the op and the argument otherwise.
+    Python float (or int), or a real numpy array for array data `x` (one value per
+    element or channel, broadcast as numpy does, in x's dtype); a TypeError naming the
+    op and the argument otherwise.
 
     Hyperparameters get no gradient (they are keywords, not inputs): a Value would
     be taken apart element by element by numpy into an object array, silently."""
@@ -184,11 +185,18 @@ def _number(op: str, name: str, v: Any, hint: str, none: bool = False) -> Any:
     if isinstance(v, numbers.Real):  # (a Value is not one)
         # A Python number: a numpy scalar would promote float32 data to float64.
         return v if type(v) is int else float(v)
-    if isinstance(v, np.ndarray) and v.dtype.kind in "biuf":
-        return v
+    if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and isinstance(x, np.ndarray):
+        return v.astype(x.dtype, copy=False) if x.dtype.kind == "f" else v
     kind = "a Value" if isinstance(v, Value) else type(v).__name__
+    if isinstance(v, np.ndarray):
+        kind = f"an array of dtype {v.dtype}" + (
+            " for scalar-level data" if type(x) is float else ""
+        )
     either = " or None" if none else ""
-    raise TypeError(f"{op}: {name} must be a number{either}, got {kind}; {hint}")
+    raise TypeError(
+        f"{op}: {name} must be a number{either} (or, for array data, a real array), got "
+        f"{kind}; {hint}"
+    )
 
 
 _SLOPE_HINT = "for a learned slope use nn.prelu (nn.PReLU), which differentiates through it"
@@ -203,7 +211,7 @@ _BOUND_HINT = (
 def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
     """x for x > 0, else negative_slope * x (a plain number).  d/dx = 1 or negative_slope."""
     if type(negative_slope) is not float:
-        negative_slope = _number("leaky_relu", "negative_slope", negative_slope, _SLOPE_HINT)
+        negative_slope = _number("leaky_relu", "negative_slope", negative_slope, _SLOPE_HINT, x)
     if type(x) is float:
         return x if x > 0 else negative_slope * x
     if type(x) is not np.ndarray:  # a list, as relu and exp take
@@ -219,7 +227,7 @@ def elu(x: Any, alpha: float = 1.0) -> Any:
     """x for x > 0, else alpha (e^x - 1) (expm1 keeps small x exact; alpha a plain
     number).  d/dx = 1 for x > 0, else alpha e^x = out + alpha."""
     if type(alpha) is not float:
-        alpha = _number("elu", "alpha", alpha, _ALPHA_HINT)
+        alpha = _number("elu", "alpha", alpha, _ALPHA_HINT, x)
     if type(x) is float:
         return x if x > 0 else alpha * math.expm1(x)
     if type(x) is not np.ndarray:  # a list, as relu and exp take
@@ -247,9 +255,9 @@ def clip(x: Any, lo: float | None = None, hi: float | None = None) -> Any:
     """x limited to [lo, hi] (plain numbers; either may be None).
     d/dx = 1 inside, 0 outside."""
     if type(lo) is not float:
-        lo = _number("clip", "lo", lo, _BOUND_HINT, none=True)
+        lo = _number("clip", "lo", lo, _BOUND_HINT, x, none=True)
     if type(hi) is not float:
-        hi = _number("clip", "hi", hi, _BOUND_HINT, none=True)
+        hi = _number("clip", "hi", hi, _BOUND_HINT, x, none=True)
     if type(x) is float:
         if lo is not None and x < lo:
             return float(lo)

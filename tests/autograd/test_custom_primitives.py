@@ -111,3 +111,48 @@ def test_a_users_primitive_keeps_its_signature_and_lambdas_do_not_replace_each_o
             ag.primitive("test_lambda")(lambda x: x * 3)
     finally:
         ag.OPS.pop("test_lambda", None)
+
+
+def test_a_notebook_cell_defining_a_lambda_primitive_runs_again() -> None:
+    cell = compile('ag.primitive("test_cell")(lambda x: 2 * x)\n', "<cell>", "exec")
+    try:
+        for _ in range(2):  # the same cell, run twice
+            exec(cell, {"__name__": "__main__", "ag": ag})
+        other = compile('ag.primitive("test_cell")(lambda x: 3 * x)\n', "<cell>", "exec")
+        with pytest.raises(ValueError, match="'test_cell' is defined twice"):
+            exec(other, {"__name__": "__main__", "ag": ag})
+    finally:
+        ag.OPS.pop("test_cell", None)
+
+
+def test_a_pickled_graph_imports_the_module_of_its_primitive(tmp_path: Any) -> None:
+    import pickle
+    import subprocess
+    import sys
+
+    (tmp_path / "test_prim_module_xyz.py").write_text(
+        "import autograd as ag\n"
+        "@ag.primitive('test_prim_xyz')\n"
+        "def triple(x):\n"
+        "    return 3 * x\n"
+        "triple.defvjp(lambda g, out, x: 3 * g)\n"
+    )
+    path = tmp_path / "graph.pkl"
+    script = (
+        "import pickle, sys, numpy as np\n"
+        "sys.path.insert(0, sys.argv[2])\n"
+        "from autograd import Value\n"
+        "from test_prim_module_xyz import triple\n"
+        "pickle.dump(triple(Value(np.ones(2))).sum(), open(sys.argv[1], 'wb'))\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path), str(tmp_path)], check=True)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert "test_prim_xyz" not in ag.OPS
+        y = pickle.loads(path.read_bytes())  # imports the module, as pickle does for functions
+        y.backward()
+        assert y.op == "sum" and "test_prim_xyz" in ag.OPS
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("test_prim_module_xyz", None)
+        ag.OPS.pop("test_prim_xyz", None)

@@ -443,3 +443,39 @@ def test_hyperparameters_may_be_arrays_of_one_value_per_channel():
     np.testing.assert_allclose(x.grad, [[0.1, 0.2], [1.0, 0.2]])
     lo = np.array([-1.0, 0.0, 0.0])
     np.testing.assert_array_equal(ag.clip(np.array([-3.0, 0.5, 3.0]), lo=lo, hi=1.0), [-1, 0.5, 1])
+
+
+def test_a_graph_pickled_in_another_process_keeps_its_staleness_check(tmp_path):
+    import pickle
+    import subprocess
+    import sys
+
+    path = tmp_path / "graph.pkl"
+    script = (
+        "import pickle, sys, numpy as np, autograd.value as v\n"
+        "from autograd import Value\n"
+        "v._CLOCK = 10**12  # a process whose clock has run far ahead\n"
+        "w = Value(np.array([1.0, 2.0]), name='w')\n"
+        "g = (w * w).sum()\n"
+        "pickle.dump((w, g), open(sys.argv[1], 'wb'))\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True)
+    w, g = pickle.loads(path.read_bytes())
+    w.data = np.array([10.0, 20.0])  # after the graph was computed, here as there
+    with pytest.raises(RuntimeError, match=r"had its \.data assigned"):
+        g.backward()
+    w2, g2 = pickle.loads(path.read_bytes())
+    g2.backward()  # unchanged: backpropagates
+    np.testing.assert_array_equal(w2.grad, [2.0, 4.0])
+
+
+def test_array_hyperparameters_keep_the_datas_dtype_and_need_array_data():
+    x = Value(np.array([-1.0, 2.0], dtype=np.float32))
+    for y in (
+        x.leaky_relu(negative_slope=np.array([0.1, 0.2])),
+        x.elu(alpha=np.array([1.0, 0.5])),
+        x.clip(lo=np.array([-0.5, 0.0])),
+    ):
+        assert y.dtype == np.float32
+    with pytest.raises(TypeError, match=r"leaky_relu: negative_slope .* for scalar-level data"):
+        Value(-1.0).leaky_relu(negative_slope=np.array([0.1, 0.2]))

@@ -849,3 +849,30 @@ def test_evaluate_of_a_frozen_model_computes_the_loss_training_computes() -> Non
     model.requires_grad_(False)
     assert model.evaluate(x, y, verbose=0) == pytest.approx(loss) and loss > 14.9
     assert all("_last_call" not in vars(m) for m in model.modules())  # no records left
+
+
+def test_a_copied_model_keeps_what_its_optimizer_was_bound_without() -> None:
+    import copy
+    import pickle
+
+    nn.manual_seed(0)
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((32, 3)), rng.integers(0, 2, 32)
+    model = nn.Sequential(nn.Dense(4, activation="relu", input_dim=3), nn.Dense(2))
+    model.compile("sgd", loss=nn.CrossEntropyLoss())
+    model.optimizer.bind(model[1].parameters())
+    for clone in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        body = clone[0].kernel.data.copy()
+        clone.fit(x, y, epochs=1, verbose=0)
+        np.testing.assert_array_equal(clone[0].kernel.data, body)
+
+
+def test_evaluate_with_a_loss_function_of_ones_own_matches_training() -> None:
+    scce = nn.SparseCategoricalCrossentropy()
+    model = nn.Sequential(nn.Dense(3, activation="softmax", input_dim=2))
+    model.compile("sgd", loss=lambda yt, yp: scce(yt, yp))
+    kernel = np.zeros((2, 3), np.float32)
+    kernel[0, 0] = 30.0
+    model.set_weights([kernel, np.zeros(3, np.float32)])
+    x, y = np.array([[1.0, 0.0], [1.0, 0.0]], np.float32), np.array([1, 0])
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(15.0, rel=1e-5)

@@ -434,3 +434,13 @@ def test_dropout_arguments_and_its_place_in_a_model() -> None:
     model.fit(x, y, epochs=2, verbose=0)
     np.testing.assert_array_equal(model.predict(x), model.predict(x))  # eval: no dropout
     assert model.training  # fit leaves the model in training mode, as it found it
+
+
+def test_dropout_takes_numpy_numbers_and_refuses_what_is_not_one() -> None:
+    assert nn.Dropout(np.float32(0.25)).p == 0.25
+    assert nn.Dropout().p == 0.5
+    with pytest.raises(TypeError, match="not both"):
+        nn.Dropout(0.5, rate=0.2)
+    for bad in ("0.5", [0.5]):
+        with pytest.raises(TypeError, match="Dropout: p must be a number"):
+            nn.Dropout(bad)  # type: ignore[arg-type]

@@ -464,7 +464,7 @@ def test_an_optimizer_given_parameters_before_a_lazy_layer_builds_updates_it(mak
     assert type(net.parameters()) is list
 
 
-def test_an_optimizer_follows_every_lazy_module_and_keeps_the_order_of_arrival() -> None:
+def test_an_optimizer_follows_every_lazy_module_in_the_modules_own_order() -> None:
     extra = nn.Parameter(np.ones(3))
     first = nn.Sequential(nn.Dense(4), nn.Linear(4, 2))
     second = nn.Sequential(nn.Dense(5))
@@ -472,10 +472,29 @@ def test_an_optimizer_follows_every_lazy_module_and_keeps_the_order_of_arrival()
     opt.add_params(second.parameters())
     first(np.ones((1, 3)))
     second(np.ones((1, 2)))
-    dense, linear = first[0], first[1]
-    expected = [extra, linear.weight, linear.bias, dense.kernel, dense.bias]
-    expected += second.parameters()
+    expected = [*first.parameters(), *second.parameters(), extra]
     assert [id(p) for p in opt.params] == [id(p) for p in expected]
+
+
+def test_a_state_saved_before_a_lazy_build_loads_onto_the_same_parameters_after() -> None:
+    def model() -> nn.Sequential:
+        nn.manual_seed(0)
+        return nn.Sequential(nn.Dense(4), nn.Dense(4, input_dim=4))
+
+    early = model()
+    before = nn.Adam(early.parameters(), lr=0.1)  # made before the first Dense builds
+    x = np.ones((2, 3))
+    for _ in range(2):
+        before.zero_grad()
+        (early(x) ** 2).sum().backward()
+        before.step()
+    late = model()
+    late(x)
+    after = nn.Adam(late.parameters(), lr=0.1)  # made after
+    after.load_state_dict(before.state_dict())
+    for p, q, s, t in zip(before.params, after.params, before._state, after._state):
+        assert p.shape == q.shape
+        np.testing.assert_array_equal(s["exp_avg"], t["exp_avg"])
 
 
 def test_zero_grad_set_to_none_false_zeroes_in_place() -> None:
