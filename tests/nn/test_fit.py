@@ -825,13 +825,27 @@ def test_a_resumed_fit_with_shuffling_repeats_an_uninterrupted_one(tmp_path: Pat
         nn.set_rng_state({"bit_generator": "nope"})
 
 
-def test_fit_leaves_out_what_the_optimizer_was_bound_without() -> None:
+def _copy(model: Any) -> Any:
+    import copy
+
+    return copy.deepcopy(model)
+
+
+def _pickled(model: Any) -> Any:
+    import pickle
+
+    return pickle.loads(pickle.dumps(model))
+
+
+@pytest.mark.parametrize("clone", [lambda m: m, _copy, _pickled], ids=["same", "copy", "pickle"])
+def test_fit_leaves_out_what_the_optimizer_was_bound_without(clone: Any) -> None:
     nn.manual_seed(0)
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal((32, 3)), rng.integers(0, 2, 32)
     model = nn.Sequential(nn.Dense(4, activation="relu", input_dim=3), nn.Dense(2))
     model.compile("sgd", loss=nn.CrossEntropyLoss())
     model.optimizer.bind(model[1].parameters())  # train the head only
+    model = clone(model)
     body = model[0].kernel.data.copy()
     model.fit(x, y, epochs=1, verbose=0)
     np.testing.assert_array_equal(model[0].kernel.data, body)
@@ -849,22 +863,6 @@ def test_evaluate_of_a_frozen_model_computes_the_loss_training_computes() -> Non
     model.requires_grad_(False)
     assert model.evaluate(x, y, verbose=0) == pytest.approx(loss) and loss > 14.9
     assert all("_last_call" not in vars(m) for m in model.modules())  # no records left
-
-
-def test_a_copied_model_keeps_what_its_optimizer_was_bound_without() -> None:
-    import copy
-    import pickle
-
-    nn.manual_seed(0)
-    rng = np.random.default_rng(0)
-    x, y = rng.standard_normal((32, 3)), rng.integers(0, 2, 32)
-    model = nn.Sequential(nn.Dense(4, activation="relu", input_dim=3), nn.Dense(2))
-    model.compile("sgd", loss=nn.CrossEntropyLoss())
-    model.optimizer.bind(model[1].parameters())
-    for clone in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
-        body = clone[0].kernel.data.copy()
-        clone.fit(x, y, epochs=1, verbose=0)
-        np.testing.assert_array_equal(clone[0].kernel.data, body)
 
 
 def test_evaluate_with_a_loss_function_of_ones_own_matches_training() -> None:
