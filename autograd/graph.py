@@ -548,13 +548,9 @@ def _send(node: Value, p: Value, gi: Any, stamp: int, checking: bool, i: int) ->
                 gi = _fit(gi, p)
         elif type(gi) is not np.ndarray or gi.shape != pd.shape or gi.dtype is not pd.dtype:
             gi = _fit(gi, p)  # (equal dtypes are mostly one object; _fit compares them fully)
-    except ValueError as exc:  # a rule gave a gradient of a shape that cannot fit
-        raise ValueError(
-            f"backward: the gradient rule of this '{node.op}' node gave its input {i} "
-            f"(shape {p.shape}) a gradient that does not fit it: {exc}"
-        ) from None
-    except TypeError as exc:  # a complex gradient for a real input (see _fit)
-        raise TypeError(
+    except (ValueError, TypeError) as exc:  # a shape that cannot fit; a complex gradient
+        kind = TypeError if isinstance(exc, TypeError) else ValueError
+        raise kind(
             f"backward: the gradient rule of this '{node.op}' node gave its input {i} "
             f"(shape {p.shape}) a gradient that does not fit it: {exc}"
         ) from None

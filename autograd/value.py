@@ -242,25 +242,20 @@ def times_x(g: Any, out: Any, x: Any, y: Any) -> Any:
     return g * x
 
 
-def _plain_passthrough(g: Any, out: Any, *inputs: Any, **kw: Any) -> Any:
-    return g
+def _plain(rule: Rule) -> Rule:
+    """`rule` as another function object, which the backward loop does not recognise:
+    it calls it, and fits what it gives (keywords, which these rules do not read, are
+    dropped)."""
 
+    def plain(g: Any, out: Any, *inputs: Any, **kw: Any) -> Any:
+        return rule(g, out, *inputs)
 
-def _plain_times_y(g: Any, out: Any, x: Any, y: Any, **kw: Any) -> Any:
-    return g * y
-
-
-def _plain_times_x(g: Any, out: Any, x: Any, y: Any, **kw: Any) -> Any:
-    return g * x
+    return plain
 
 
 # The shortcut rules as plain functions, for primitives defined outside the engine
 # (see `Primitive.defvjp`); keyed by id, since a rule may be any callable.
-_AS_PLAIN_RULE: dict[int, Rule] = {
-    id(passthrough): _plain_passthrough,
-    id(times_y): _plain_times_y,
-    id(times_x): _plain_times_x,
-}
+_AS_PLAIN_RULE: dict[int, Rule] = {id(r): _plain(r) for r in (passthrough, times_y, times_x)}
 
 
 def _cause(op: Primitive, exc: BaseException) -> BaseException | None:

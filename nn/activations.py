@@ -27,7 +27,7 @@ import numpy as np
 
 import autograd
 from autograd import Value
-from nn.arguments import check_numbers, lookup
+from nn.arguments import lookup
 from nn.module import Module, Parameter, Shape
 
 __all__ = [
@@ -163,13 +163,13 @@ class Activation(Module):
     ``key`` is the name `get_activation` knows it by. Constructed directly,
     ``Activation(spec)`` is Keras' Activation layer: it applies ``get_activation(spec)``.
 
-    The forwards run every training step: they hand x to the engine as it is and look at
-    it only in the ``except`` clause, when the engine failed, so that strings, None or
-    ragged lists get a message naming the module (`check_numbers`) at no cost to a
-    correct call.
+    An input that is not numbers (a string, None, a ragged list) gets a message naming
+    the module, from `Module.__call__` once forward has failed: a correct call pays
+    nothing for the check.
     """
 
     key = ""
+    _names_bad_inputs = True
 
     def __init__(self, activation: str | Module | Callable[[Any], Any] | None = None) -> None:
         super().__init__()
@@ -204,11 +204,7 @@ class Sigmoid(Activation):
     key = "sigmoid"
 
     def forward(self, x: Any) -> Any:
-        try:
-            return autograd.sigmoid(x)
-        except (TypeError, ValueError):
-            check_numbers("Sigmoid", x=x)
-            raise
+        return autograd.sigmoid(x)
 
 
 class Tanh(Activation):
@@ -217,11 +213,7 @@ class Tanh(Activation):
     key = "tanh"
 
     def forward(self, x: Any) -> Any:
-        try:
-            return autograd.tanh(x)
-        except (TypeError, ValueError):
-            check_numbers("Tanh", x=x)
-            raise
+        return autograd.tanh(x)
 
 
 class ReLU(Activation):
@@ -230,11 +222,7 @@ class ReLU(Activation):
     key = "relu"
 
     def forward(self, x: Any) -> Any:
-        try:
-            return autograd.relu(x)
-        except (TypeError, ValueError):
-            check_numbers("ReLU", x=x)
-            raise
+        return autograd.relu(x)
 
 
 class LeakyReLU(Activation):
@@ -247,11 +235,7 @@ class LeakyReLU(Activation):
         self.negative_slope = float(negative_slope)
 
     def forward(self, x: Any) -> Any:
-        try:
-            return autograd.leaky_relu(x, negative_slope=self.negative_slope)
-        except (TypeError, ValueError):
-            check_numbers("LeakyReLU", x=x)
-            raise
+        return autograd.leaky_relu(x, negative_slope=self.negative_slope)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -279,18 +263,14 @@ class PReLU(Activation):
 
     def forward(self, x: Any) -> Any:
         n = self.num_parameters
-        try:
-            if n > 1:
-                shape = x.shape if isinstance(x, Value) else np.shape(x)
-                if len(shape) < 2 or shape[1] != n:
-                    raise ValueError(
-                        f"PReLU: {n} slopes need inputs with {n} features on axis 1, got "
-                        f"shape {tuple(shape)}"
-                    )
-            return prelu(x, self.weight)
-        except (TypeError, ValueError):
-            check_numbers("PReLU", x=x)
-            raise
+        if n > 1:
+            shape = x.shape if isinstance(x, Value) else np.shape(x)
+            if len(shape) < 2 or shape[1] != n:
+                raise ValueError(
+                    f"PReLU: {n} slopes need inputs with {n} features on axis 1, got "
+                    f"shape {tuple(shape)}"
+                )
+        return prelu(x, self.weight)
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
@@ -306,11 +286,7 @@ class ELU(Activation):
         self.alpha = float(alpha)
 
     def forward(self, x: Any) -> Any:
-        try:
-            return autograd.elu(x, alpha=self.alpha)
-        except (TypeError, ValueError):
-            check_numbers("ELU", x=x)
-            raise
+        return autograd.elu(x, alpha=self.alpha)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
@@ -322,11 +298,7 @@ class Softplus(Activation):
     key = "softplus"
 
     def forward(self, x: Any) -> Any:
-        try:
-            return autograd.softplus(x)
-        except (TypeError, ValueError):
-            check_numbers("Softplus", x=x)
-            raise
+        return autograd.softplus(x)
 
 
 class Softmax(Activation):
@@ -340,11 +312,7 @@ class Softmax(Activation):
         self.axis = _axis("Softmax", axis, dim)
 
     def forward(self, x: Any) -> Any:
-        try:
-            return autograd.softmax(x, axis=self.axis)
-        except (TypeError, ValueError):
-            check_numbers("Softmax", x=x)
-            raise
+        return autograd.softmax(x, axis=self.axis)
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"
@@ -361,11 +329,7 @@ class LogSoftmax(Activation):
         self.axis = _axis("LogSoftmax", axis, dim)
 
     def forward(self, x: Any) -> Any:
-        try:
-            return autograd.log_softmax(x, axis=self.axis)
-        except (TypeError, ValueError):
-            check_numbers("LogSoftmax", x=x)
-            raise
+        return autograd.log_softmax(x, axis=self.axis)
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"
@@ -381,11 +345,7 @@ class Step(Activation):
     key = "step"
 
     def forward(self, x: Any) -> Any:
-        try:
-            return step(x)
-        except (TypeError, ValueError):
-            check_numbers("Step", x=x)
-            raise
+        return step(x)
 
 
 class Lambda(Activation):
@@ -395,6 +355,8 @@ class Lambda(Activation):
         super().__init__()
         self.function = fn
         self.key = str(name or getattr(fn, "__name__", "lambda"))
+
+    _names_bad_inputs = False  # the user's function reports its own errors
 
     def forward(self, x: Any) -> Any:
         return self.function(x)

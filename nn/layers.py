@@ -24,7 +24,6 @@ import autograd
 from autograd import Value
 from nn import init as initializers
 from nn.activations import Activation, get_activation
-from nn.arguments import check_numbers
 from nn.module import Module, Parameter, Shape
 from nn.training import TrainingMixin
 
@@ -47,30 +46,23 @@ def _affine(who: str, x: Any, w: Parameter, b: Parameter | None, n_in: int) -> A
 
     The batch is first given the layer's dtype: raw data (lists, int or float64
     arrays) is cast, and so is a constant Value; a Value that requires grad is left as
-    it is. Neither the input size nor the input's type is checked up front: the cast
-    and the matrix product check them anyway, and their failures are turned into
-    messages that name the layer, in the ``except`` clauses, so a correct call pays
-    nothing for them.
+    it is. The input size is not checked up front: the matrix product checks it
+    anyway, and its failure is turned into a message that names the layer. (Input that
+    is not numbers at all is named by `Module.__call__`, once this has failed.)
     """
     dtype = w.data.dtype
-    a = x  # the operand; `x` stays as given, for the messages
     if isinstance(x, Value):
         d = x.data
         # (`is not` first: equal dtypes are mostly one object, and `!=` costs more)
         cast = type(d) is not float and d.dtype is not dtype and d.dtype != dtype
         if cast and not x.requires_grad:
-            a = Value(d.astype(dtype), requires_grad=False)
+            x = Value(d.astype(dtype), requires_grad=False)
     elif not (isinstance(x, np.ndarray) and x.dtype == dtype):
-        try:
-            a = np.asarray(x, dtype=dtype)
-        except (TypeError, ValueError):  # ragged lists, strings, dicts
-            check_numbers(who, x=x)
-            raise
+        x = np.asarray(x, dtype=dtype)
     try:
-        return a @ w if b is None else autograd.linear(a, w, b)
+        return x @ w if b is None else autograd.linear(x, w, b)
     except ValueError:
-        check_numbers(who, x=x)  # None, which the cast above turned into nan
-        shape = a.shape if isinstance(a, Value) else np.shape(a)
+        shape = x.shape if isinstance(x, Value) else np.shape(x)
         raise ValueError(
             f"{who}: expected inputs with {n_in} features (last axis), got shape {shape}"
         ) from None
@@ -83,6 +75,8 @@ class Linear(Module):
     so the forward needs no transpose); ``weight`` and ``bias`` start as U(-b, b) with
     b = 1 / sqrt(in_features), PyTorch's default.
     """
+
+    _names_bad_inputs = True  # (see Module.__call__)
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
         super().__init__()
@@ -131,6 +125,8 @@ class Dense(Module):
     The activation is a name (see `get_activation`), a Module or a callable; an unknown
     name raises ValueError here, at construction. ``units <= 0`` raises ValueError.
     """
+
+    _names_bad_inputs = True  # (see Module.__call__)
 
     def __init__(
         self,
@@ -203,13 +199,8 @@ class Dense(Module):
         if not self._built:
             # Keras builds from a batch (min_ndim=2): the input size read off a lone
             # sample's axis would build the layer for the wrong size, for good.
-            try:
-                shape = x.shape if isinstance(x, Value | np.ndarray) else np.shape(x)
-            except ValueError:  # ragged lists
-                check_numbers("Dense", x=x)
-                raise
+            shape = x.shape if isinstance(x, Value | np.ndarray) else np.shape(x)
             if len(shape) < 2:
-                check_numbers("Dense", x=x)  # strings, None and dicts have shape () too
                 raise ValueError(
                     f"Dense: builds at its first call from a batch (N, features), got shape "
                     f"{tuple(shape)}; for one sample pass x[None]"
@@ -248,14 +239,11 @@ class Dense(Module):
 class Flatten(Module):
     """Reshape (N, d1, d2, ...) to (N, d1 * d2 * ...): keeps the batch axis."""
 
+    _names_bad_inputs = True  # (see Module.__call__)
+
     def forward(self, x: Any) -> Any:
-        try:
-            shape = x.shape if isinstance(x, Value) else np.shape(x)
-        except ValueError:  # ragged lists
-            check_numbers("Flatten", x=x)
-            raise
+        shape = x.shape if isinstance(x, Value) else np.shape(x)
         if len(shape) == 0:
-            check_numbers("Flatten", x=x)  # strings, None and dicts have shape () too
             raise ValueError("Flatten: expects a batch, got a scalar")
         return autograd.reshape(x, shape=(shape[0], -1))
 
@@ -274,6 +262,8 @@ class Dropout(Module):
     graph shows one product, whose gradient is the same mask. PyTorch's
     ``Dropout(p=0.5)``; Keras' ``Dropout(rate)`` is the same (``rate=`` is accepted).
     """
+
+    _names_bad_inputs = True  # (see Module.__call__)
 
     def __init__(self, p: float | None = None, *, rate: float | None = None) -> None:
         super().__init__()

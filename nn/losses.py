@@ -25,8 +25,9 @@ array cannot promote a float32 network. A target of shape (N,) against predictio
 shape (N, 1) is reshaped to (N, 1) (not broadcast to (N, N)). Errors name the loss and
 say what was wrong: mismatched batch sizes or shapes, float labels where class indices
 are needed, labels out of range; arguments that are not numbers at all (strings, None,
-ragged lists) are named as such, by `check_numbers` in each loss's ``except`` clause, so
-the check costs a correct call nothing.
+ragged lists) are named as such, by `check_numbers` in each loss function's ``except``
+clause (for the Keras classes, by `Module.__call__`), so the check costs a correct call
+nothing.
 
 Keras-style losses (for ``compile``; `get_loss` finds them by Keras' names):
 
@@ -493,6 +494,7 @@ class _KerasLoss(_Loss):
     name = ""
     target_kind = ""
     from_logits = False
+    _names_bad_inputs = True  # y_true or y_pred that is not numbers (see Module.__call__)
 
     def __init__(self, from_logits: bool = False, reduction: str = "mean") -> None:
         super().__init__(reduction)
@@ -518,12 +520,8 @@ class MeanSquaredError(_KerasLoss):
         super().__init__(False, reduction)
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
-        try:
-            d = y_pred - _float_target("MeanSquaredError", y_pred, y_true)
-            return _keras_reduce("MeanSquaredError", d * d, self.reduction)
-        except (TypeError, ValueError):
-            check_numbers("MeanSquaredError", y_true=y_true, y_pred=y_pred)
-            raise
+        d = y_pred - _float_target("MeanSquaredError", y_pred, y_true)
+        return _keras_reduce("MeanSquaredError", d * d, self.reduction)
 
 
 class MeanAbsoluteError(_KerasLoss):
@@ -536,12 +534,8 @@ class MeanAbsoluteError(_KerasLoss):
         super().__init__(False, reduction)
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
-        try:
-            d = y_pred - _float_target("MeanAbsoluteError", y_pred, y_true)
-            return _keras_reduce("MeanAbsoluteError", autograd.abs(d), self.reduction)
-        except (TypeError, ValueError):
-            check_numbers("MeanAbsoluteError", y_true=y_true, y_pred=y_pred)
-            raise
+        d = y_pred - _float_target("MeanAbsoluteError", y_pred, y_true)
+        return _keras_reduce("MeanAbsoluteError", autograd.abs(d), self.reduction)
 
 
 class BinaryCrossentropy(_KerasLoss):
@@ -561,22 +555,18 @@ class BinaryCrossentropy(_KerasLoss):
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
         who = "BinaryCrossentropy"
-        try:
-            t = _float_target(who, y_pred, y_true)
-            _check_probability_targets(who, t)
-            z = y_pred if self.from_logits else _logits_under(y_pred, "sigmoid")
-            if z is not None:
-                loss = autograd.softplus(z) - z * t
-            else:
-                _check_probabilities(
-                    who, "y_pred", y_pred, "for logits use from_logits=True (or BCEWithLogitsLoss)"
-                )
-                p = autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON)
-                loss = -(t * autograd.log(p) + (1.0 - t) * autograd.log(1.0 - p))
-            return _keras_reduce(who, loss, self.reduction)
-        except (TypeError, ValueError):
-            check_numbers(who, y_true=y_true, y_pred=y_pred)
-            raise
+        t = _float_target(who, y_pred, y_true)
+        _check_probability_targets(who, t)
+        z = y_pred if self.from_logits else _logits_under(y_pred, "sigmoid")
+        if z is not None:
+            loss = autograd.softplus(z) - z * t
+        else:
+            _check_probabilities(
+                who, "y_pred", y_pred, "for logits use from_logits=True (or BCEWithLogitsLoss)"
+            )
+            p = autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON)
+            loss = -(t * autograd.log(p) + (1.0 - t) * autograd.log(1.0 - p))
+        return _keras_reduce(who, loss, self.reduction)
 
 
 class CategoricalCrossentropy(_KerasLoss):
@@ -594,25 +584,21 @@ class CategoricalCrossentropy(_KerasLoss):
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
         who = "CategoricalCrossentropy"
-        try:
-            pshape, tshape = _shape(y_pred), _shape(y_true)
-            if len(pshape) == 2 and pshape[1] > 1 and tshape != pshape and tshape[:1] == pshape[:1]:
-                raise ValueError(
-                    f"{who}: targets have shape {tshape} but predictions {pshape}; this loss "
-                    "takes one-hot targets of the predictions' shape (for integer labels use "
-                    "SparseCategoricalCrossentropy / 'sparse_categorical_crossentropy')"
-                )
-            t = _float_target(who, y_pred, y_true)
-            _check_probability_targets(who, t)
-            z = y_pred if self.from_logits else _logits_under(y_pred, "softmax")
-            if z is not None:
-                logp = autograd.log_softmax(z, axis=-1)
-            else:
-                logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
-            return _keras_reduce(who, -autograd.sum(t * logp, axis=-1), self.reduction)
-        except (TypeError, ValueError):
-            check_numbers(who, y_true=y_true, y_pred=y_pred)
-            raise
+        pshape, tshape = _shape(y_pred), _shape(y_true)
+        if len(pshape) == 2 and pshape[1] > 1 and tshape != pshape and tshape[:1] == pshape[:1]:
+            raise ValueError(
+                f"{who}: targets have shape {tshape} but predictions {pshape}; this loss "
+                "takes one-hot targets of the predictions' shape (for integer labels use "
+                "SparseCategoricalCrossentropy / 'sparse_categorical_crossentropy')"
+            )
+        t = _float_target(who, y_pred, y_true)
+        _check_probability_targets(who, t)
+        z = y_pred if self.from_logits else _logits_under(y_pred, "softmax")
+        if z is not None:
+            logp = autograd.log_softmax(z, axis=-1)
+        else:
+            logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
+        return _keras_reduce(who, -autograd.sum(t * logp, axis=-1), self.reduction)
 
 
 class SparseCategoricalCrossentropy(_KerasLoss):
@@ -630,16 +616,12 @@ class SparseCategoricalCrossentropy(_KerasLoss):
 
     def forward(self, y_true: Any, y_pred: Any) -> Any:
         who = "SparseCategoricalCrossentropy"
-        try:
-            labels = _class_labels(who, y_pred, _sparse_labels(who, y_pred, y_true))
-            z = y_pred if self.from_logits else _logits_under(y_pred, "softmax")
-            if z is not None:
-                return _sparse_cross_entropy(who, z, labels, self.reduction)
-            logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
-            return _pick(who, logp, labels, self.reduction)
-        except (TypeError, ValueError):
-            check_numbers(who, y_true=y_true, y_pred=y_pred)
-            raise
+        labels = _class_labels(who, y_pred, _sparse_labels(who, y_pred, y_true))
+        z = y_pred if self.from_logits else _logits_under(y_pred, "softmax")
+        if z is not None:
+            return _sparse_cross_entropy(who, z, labels, self.reduction)
+        logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
+        return _pick(who, logp, labels, self.reduction)
 
 
 _LOSSES_BY_NAME: dict[str, Callable[[], Module]] = {

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import inspect
 import os
 import tempfile
 import zipfile
@@ -30,7 +31,7 @@ import numpy.typing as npt
 
 from autograd import Value
 from autograd.modulecalls import record_call
-from nn.arguments import float_dtype
+from nn.arguments import check_numbers, float_dtype
 from nn.memory import aligned_copy
 
 __all__ = ["LoadResult", "Module", "Parameter", "StateDictError", "UnbuiltParameters"]
@@ -80,6 +81,18 @@ class Parameter(Value):
             body = np.array2string(d, precision=4, separator=", ")
             return f"Parameter({body}, dtype={d.dtype})"
         return f"Parameter(shape={d.shape}, dtype={d.dtype})"
+
+
+def _name_bad_inputs(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """The error path of a module call whose forward failed: raise the error that names
+    the module, the argument and what it holds, for an argument that is not numbers
+    (`check_numbers`); return, for the caller to re-raise forward's own error, if all are.
+    The check runs here, once, so a correct call pays nothing for it."""
+    try:
+        bound = inspect.signature(module.forward).bind(*args, **kwargs).arguments
+    except TypeError:  # the call itself did not fit forward: forward's error says so
+        return
+    check_numbers(type(module).__name__, **bound)
 
 
 def _zero_grads(params: Iterable[Value], set_to_none: bool) -> None:
@@ -141,6 +154,9 @@ class Module:
     _built: bool = True
     # dtype of parameters that lazily built layers create (`to` changes it).
     _dtype: np.dtype[Any] = np.dtype(np.float32)
+    # nn's own layers, activations and Keras losses: when forward fails, an argument
+    # that is not numbers at all (a string, None, a ragged list) is named as such.
+    _names_bad_inputs: bool = False
 
     def __init__(self) -> None:
         self.training = True
@@ -150,7 +166,12 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        out = self.forward(*args, **kwargs)
+        try:
+            out = self.forward(*args, **kwargs)
+        except (TypeError, ValueError):
+            if self._names_bad_inputs:
+                _name_bad_inputs(self, args, kwargs)
+            raise
         # Remember which Values the call took and made (ids and shapes, not the Values:
         # no graph is kept alive), so that pictures can draw this module as one box.
         record = record_call(args, kwargs, out)

@@ -283,8 +283,7 @@ class TrainingMixin(_MixinBase):
         metrics: Sequence[Any] | str | None = None,
     ) -> None:
         """Choose the optimizer, the loss and the metrics (see the module docstring)."""
-        _reject_class("optimizer", optimizer)
-        _reject_class("loss", loss)
+        _reject_class("optimizer", optimizer)  # (a loss class: get_loss refuses it)
         opt = _resolve_optimizer(optimizer)
         loss_obj, call, loss_name = _resolve_loss(loss)
         one = isinstance(metrics, str | type | Metric) or callable(metrics)
