@@ -1,25 +1,21 @@
 """autograd: a small reverse-mode automatic differentiation engine.
 
 `Value` is the one node type: its data is a Python float (scalar level) or a
-numpy array (tensor level). Every operation below is a method or operator of
-Value and a function here; given only raw numbers or arrays, the functions
-return raw results (a raw operand is a constant).
+numpy array (tensor level). Every primitive of the ops table is a function here
+(and most are methods or operators of Value); given only raw numbers or arrays,
+the functions return raw results (a raw operand is a constant).
 """
 
 from autograd import ops
 from autograd.anomaly import AnomalyError, detect_anomaly
+from autograd.backprop import backward, gradients
+from autograd.errors import GraphReleasedError
 from autograd.explain import explain_backward
 from autograd.functional import grad, hessian, hvp, jacobian, value_and_grad, vjp
-from autograd.graph import (
-    GraphReleasedError,
-    backward,
-    enable_grad,
-    gradients,
-    is_grad_enabled,
-    no_grad,
-)
-from autograd.ops import *  # noqa: F403  (every primitive, as listed in ops.__all__)
-from autograd.value import OPS, Primitive, Value, passthrough, primitive, times_x, times_y
+from autograd.ops import *  # noqa: F403  (every primitive of the table, by its name)
+from autograd.primitives import OPS, Primitive, passthrough, primitive, times_x, times_y
+from autograd.record import enable_grad, is_grad_enabled, no_grad
+from autograd.value import Value
 from autograd.viz import draw_dot, draw_graph  # graphviz is imported only when drawing
 
 __all__ = [
@@ -49,3 +45,9 @@ __all__ = [
     "value_and_grad",
     "vjp",
 ]
+
+
+def __getattr__(name: str) -> Primitive:
+    """Only reached for a name that is not defined above; it tells type checkers that
+    the primitives exported by `from autograd.ops import *` are Primitives."""
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")

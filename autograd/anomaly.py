@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-import autograd.value as _v
-from autograd.value import Value, inputs_of, shape_of
+from autograd.convert import shape_of
+from autograd.node import CLOCK, Node
 
 
 def _dir_prefix(path: str) -> str:
@@ -72,7 +72,7 @@ def _user_site() -> str:
 
 def _bad(x: Any) -> str | None:
     """'nan' or 'inf' when raw data or a Value holds one, else None."""
-    d = x._data if isinstance(x, Value) else x
+    d = x._data if isinstance(x, Node) else x
     if type(d) is float:
         return "nan" if d != d else ("inf" if d in (np.inf, -np.inf) else None)
     arr = np.asarray(d)
@@ -81,37 +81,52 @@ def _bad(x: Any) -> str | None:
     return "nan" if np.isnan(arr).any() else "inf"
 
 
-# Where each node made in anomaly mode was created: id -> (stamp, 'file:line'). Kept
+# Where each node made in anomaly mode was created: id -> (version, 'file:line'). Kept
 # beside the nodes rather than in them, so that normal runs pay nothing per node. Each
-# entry ticks the data clock (`new_epoch`), so the stamp tells a live node from an
-# earlier one that had the same id.
+# entry ticks the version clock, so the version tells a live node from an earlier one
+# that had the same id.
 _SITES: dict[int, tuple[int, str]] = {}
 
 
-def creation_site(node: Value) -> str | None:
+def creation_site(node: Node) -> str | None:
     """'file:line' of the user code that created `node` in anomaly mode, else None."""
     entry = _SITES.get(id(node))
-    return entry[1] if entry is not None and entry[0] == node._stamp else None
+    return entry[1] if entry is not None and entry[0] == node._version else None
 
 
-def _describe(node: Value) -> str:
+def _describe(node: Node) -> str:
     shapes = ", ".join(
-        str(shape_of(p)) if isinstance(p, Value | np.ndarray | float) else type(p).__name__
-        for p in inputs_of(node)
+        str(shape_of(p)) if isinstance(p, Node | np.ndarray | float) else type(p).__name__
+        for p in node._inputs
     )
     site = creation_site(node) or "<created outside detect_anomaly>"
     return f"'{node.op}' (input shapes {shapes}), created at {site}"
 
 
-def _on_new_node(node: Value) -> None:
-    _SITES[id(node)] = (node._stamp, _user_site())
-    _v.new_epoch()
+class AnomalyMode:
+    """Whether anomaly mode is on: read by recording (`on_new_node`) and by backward
+    (`check_gradient`); switched by `detect_anomaly`. One for the whole process."""
+
+    __slots__ = ("enabled",)
+
+    def __init__(self) -> None:
+        self.enabled = False
+
+
+MODE = AnomalyMode()
+
+
+def on_new_node(node: Node) -> None:
+    """Called by recording in anomaly mode for each new node: remember where the user
+    created it, and refuse a forward output that holds nan or inf."""
+    _SITES[id(node)] = (node._version, _user_site())
+    CLOCK.tick()
     kind = _bad(node)
     if kind is not None:
         raise AnomalyError(f"detect_anomaly: the forward output of {_describe(node)} holds {kind}")
 
 
-def check_gradient(node: Value, i: int, grad: Any) -> None:
+def check_gradient(node: Node, i: int, grad: Any) -> None:
     """Called by backward in anomaly mode for each gradient a rule returns."""
     kind = _bad(grad)
     if kind is not None:
@@ -124,9 +139,9 @@ def check_gradient(node: Value, i: int, grad: Any) -> None:
 @contextlib.contextmanager
 def detect_anomaly() -> Iterator[None]:
     """Raise at the first nan or inf, naming the operation and where it was created."""
-    prev = _v._ANOMALY_HOOK
-    _v._ANOMALY_HOOK = _on_new_node
+    was_enabled = MODE.enabled
+    MODE.enabled = True
     try:
         yield
     finally:
-        _v._ANOMALY_HOOK = prev
+        MODE.enabled = was_enabled

@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from autograd.graph import _fit
-from autograd.value import Value, inputs_first, inputs_of, keywords_of
+from autograd.backprop import fit
+from autograd.node import inputs_first, inputs_of, keywords_of
+from autograd.value import Value
 from autograd.viz import _SYMBOLS, _short_kw, short_ids, summarize
 
 __all__ = ["BackwardExplanation", "BackwardStep", "InputStep", "explain_backward"]
@@ -291,13 +292,13 @@ def _input_gradients(node: Value, ins: tuple[Any, ...], g: Any) -> list[tuple[An
             result.append((None, None))
             continue
         if every is not None:
-            result.append((None, _fit(every[i], p)))
+            result.append((None, fit(every[i], p)))
             continue
         rule = op.vjps[i]  # type: ignore[index]
         if rule is None:
             result.append((None, None))
             continue
-        contribution = _fit(rule(g, out, *args, **kw), p)
+        contribution = fit(rule(g, out, *args, **kw), p)
         local = rule(1.0, out, *args, **kw) if scalar else None
         result.append((local, contribution))
     return result

@@ -25,9 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd.graph import enable_grad, gradients, is_grad_enabled
+from autograd.backprop import gradients
 from autograd.ops.arithmetic import identity
 from autograd.ops.shape import reshape, stack
+from autograd.record import enable_grad, is_grad_enabled
 from autograd.value import Value
 
 # How many transforms are running; inside one, results must keep their graphs

@@ -15,17 +15,16 @@ from typing import Any
 
 import numpy as np
 
-import autograd.value as _v
-from autograd.value import Value, inputs_of
+from autograd.node import CLOCK, Node
 
 # A reference to a Value that does not keep it alive: (id, stamp, shape). Recording a
-# call ticks the data clock (`new_epoch`), so every Value made afterwards has a larger
-# stamp: a later Value that reuses the id of a recorded one is never taken for it.
+# call ticks the version clock, so every Value made afterwards has a larger
+# version: a later Value that reuses the id of a recorded one is never taken for it.
 Ref = tuple[int, int, tuple[int, ...]]
 
 
-def call_key(v: Value) -> tuple[int, int]:
-    return id(v), v._stamp
+def call_key(v: Node) -> tuple[int, int]:
+    return id(v), v._version
 
 
 class CallRecord:
@@ -57,9 +56,9 @@ class CallRecord:
         return f"CallRecord(inputs {self.input_shapes}, outputs {self.output_shapes})"
 
 
-def _ref(v: Value) -> Ref:
+def _ref(v: Node) -> Ref:
     d = v._data
-    return id(v), v._stamp, () if type(d) is float else d.shape
+    return id(v), v._version, () if type(d) is float else d.shape
 
 
 def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> CallRecord | None:
@@ -67,22 +66,22 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
     is not a Value in a graph (under no_grad, or a constant): nothing to draw then."""
     # Every module call of every training step comes here, so the common case (one
     # Value in, one Value out) takes no helper calls and no lists.
-    if isinstance(out, Value):
-        if out._y is None:  # not out.requires_grad (read from its slot, see value.py)
+    if isinstance(out, Node):
+        if not out._requires_grad:
             return None
         d = out._data
-        outs: tuple[Ref, ...] = ((id(out), out._stamp, () if type(d) is float else d.shape),)
+        outs: tuple[Ref, ...] = ((id(out), out._version, () if type(d) is float else d.shape),)
     elif isinstance(out, tuple | list):
-        outs = tuple([_ref(o) for o in out if isinstance(o, Value) and o.requires_grad])
+        outs = tuple([_ref(o) for o in out if isinstance(o, Node) and o._requires_grad])
         if not outs:
             return None
     else:
         return None
     if len(args) == 1 and not kwargs:
         a = args[0]
-        if isinstance(a, Value):
+        if isinstance(a, Node):
             d = a._data
-            ins: tuple[Ref, ...] = ((id(a), a._stamp, () if type(d) is float else d.shape),)
+            ins: tuple[Ref, ...] = ((id(a), a._version, () if type(d) is float else d.shape),)
         else:
             ins = ()
     else:
@@ -90,17 +89,17 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
         # after the large matrix products a measurable one): a loss takes this path.
         refs = []
         for a in args:
-            if isinstance(a, Value):
+            if isinstance(a, Node):
                 refs.append(_ref(a))
         if kwargs:
             for a in kwargs.values():
-                if isinstance(a, Value):
+                if isinstance(a, Node):
                     refs.append(_ref(a))
         ins = tuple(refs)
     rec = _new_record(CallRecord)  # no __init__ call: this is on every step's path
     rec.inputs = ins
     rec.outputs = outs
-    _v._CLOCK += 1  # the clock's tick (value.new_epoch), without the call
+    CLOCK.tick()
     return rec
 
 
@@ -114,8 +113,8 @@ class Box:
     name: str
     module: Any
     record: CallRecord
-    inputs: list[Value] = field(default_factory=list)  # found in the graph
-    outputs: list[Value] = field(default_factory=list)
+    inputs: list[Node] = field(default_factory=list)  # found in the graph
+    outputs: list[Node] = field(default_factory=list)
 
 
 def _direct_params(module: Any) -> list[Any]:
@@ -160,20 +159,20 @@ def module_boxes(model: Any) -> dict[tuple[int, int], Box]:
     return boxes
 
 
-def box_inputs(out: Value, box: Box, boxes: dict[tuple[int, int], Box]) -> list[Value]:
+def box_inputs(out: Node, box: Box, boxes: dict[tuple[int, int], Box]) -> list[Node]:
     """The Values where a call's graph begins, walking back from its output `out`.
 
     The walk stops at the call's recorded inputs and at outputs of other boxes; all
     it passes (the call's own ops, its parameters, constants) is inside the box.
     """
     stop = {r[:2] for r in box.record.inputs}
-    found: list[Value] = []
+    found: list[Node] = []
     seen = {id(out)}
     stack = [out]
     while stack:
         node = stack.pop()
-        for p in inputs_of(node):
-            if not isinstance(p, Value) or id(p) in seen:
+        for p in node._inputs:
+            if not isinstance(p, Node) or id(p) in seen:
                 continue
             seen.add(id(p))
             k = call_key(p)

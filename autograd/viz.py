@@ -29,7 +29,8 @@ from autograd.modulecalls import (
     module_boxes,
     param_count,
 )
-from autograd.value import Value, inputs_first, inputs_of, keywords_of
+from autograd.node import inputs_first, inputs_of, keywords_of
+from autograd.value import Value
 
 if TYPE_CHECKING:
     import graphviz

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from autograd.graph import toposort
+from autograd.backprop import toposort
 from benchmarks.harness import Result, compare
 
 SIZES = (2, 16, 16, 1)

@@ -55,7 +55,7 @@ import numpy as np
 
 import autograd
 from autograd import Value
-from autograd.value import keywords_of
+from autograd.node import keywords_of
 from nn.arguments import check_numbers, lookup
 from nn.module import Module
 

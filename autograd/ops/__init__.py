@@ -1,104 +1,23 @@
-"""The table of primitives, grouped by kind; every one is registered in `OPS`.
+"""The ops table: every primitive of the engine, grouped by kind in its modules.
 
-Import order matters only for the gradient rules' cross-references: shape
-primitives first, then arithmetic, elementwise functions and reductions.
+Each module defines its primitives in one place each (forward, gradient rules and
+the math in the docstring) and registers them in `OPS`; this package exports every
+one of them by its name, so adding a primitive is adding it to its module.
+Modules are imported in the order of their rules' cross-references: shape primitives
+first, then arithmetic, elementwise functions, reductions and fused ones.
 """
 
-import sys
+from autograd.ops import shape  # noqa: I001  (the order of the cross-references)
+from autograd.ops import arithmetic, elementwise, reductions, fused
+from autograd.primitives import OPS, Primitive, builtin_ops
 
-import autograd.value as _value
-from autograd.ops.arithmetic import add, div, identity, matmul, mul, neg, sub
-from autograd.ops.elementwise import (
-    abs,
-    astype,
-    clip,
-    cos,
-    elu,
-    exp,
-    leaky_relu,
-    log,
-    maximum,
-    minimum,
-    power,
-    relu,
-    sigmoid,
-    sin,
-    softplus,
-    sqrt,
-    tanh,
-    where,
-)
-from autograd.ops.fused import linear, softmax_cross_entropy
-from autograd.ops.reductions import (
-    log_softmax,
-    logsumexp,
-    max,
-    mean,
-    min,
-    softmax,
-    sum,
-    var,
-)
-from autograd.ops.shape import (
-    as_index,  # noqa: F401  (used by Value.__getitem__, not exported)
-    broadcast_to,
-    concatenate,
-    expand_dims,
-    getitem,
-    reshape,
-    squeeze,
-    stack,
-    sum_to,
-    transpose,
-    untake,
-)
+__all__ = list(builtin_ops())
+globals().update({name: OPS[name] for name in __all__})
 
-__all__ = [
-    "abs",
-    "add",
-    "astype",
-    "broadcast_to",
-    "clip",
-    "concatenate",
-    "cos",
-    "div",
-    "elu",
-    "exp",
-    "expand_dims",
-    "getitem",
-    "identity",
-    "leaky_relu",
-    "linear",
-    "log",
-    "log_softmax",
-    "logsumexp",
-    "matmul",
-    "max",
-    "maximum",
-    "mean",
-    "min",
-    "minimum",
-    "mul",
-    "neg",
-    "power",
-    "relu",
-    "reshape",
-    "sigmoid",
-    "sin",
-    "softmax",
-    "softmax_cross_entropy",
-    "softplus",
-    "sqrt",
-    "squeeze",
-    "stack",
-    "sub",
-    "sum",
-    "sum_to",
-    "tanh",
-    "transpose",
-    "untake",
-    "var",
-    "where",
-]
+_MODULES = (shape, arithmetic, elementwise, reductions, fused)
 
-_value.bind_operators(sys.modules[__name__])
+
+def __getattr__(name: str) -> Primitive:
+    """Only reached for a name that is not a primitive (those are set above); it tells
+    type checkers that this module's attributes are the table's primitives."""
+    raise AttributeError(f"module 'autograd.ops' has no primitive {name!r}")

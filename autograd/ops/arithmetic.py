@@ -12,16 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from autograd.ops.base import Check, ndim_of, safe_float_div, shape_of
+from autograd.ops.base import Check, ndim_of, primitive, safe_float_div, shape_of
 from autograd.ops.shape import expand_dims, squeeze, transpose
-from autograd.value import passthrough, primitive, times_x, times_y
+from autograd.primitives import passthrough, times_x, times_y
 
 BINARY = Check(kind="binary")
 
 
-# The forward of add, sub, mul and neg is Python's operator itself, a C function:
-# the scalar level calls it once per node, and a Python function that does the
-# same costs 0.03 us more per node (a tenth of a node's forward).
+# The forward of add, sub, mul and neg is Python's operator itself: it keeps a Python
+# float a float and a numpy array's dtype, and a C function is the fastest forward
+# for the scalar level, which calls it once per node.
 
 add = primitive("add", BINARY, doc="a + b.  d/da = 1, d/db = 1.")(operator.add)
 add.defvjp(passthrough, passthrough)

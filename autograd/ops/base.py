@@ -13,10 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from autograd.value import data_of, shape_of
+from autograd.convert import data_of, shape_of
+from autograd.primitives import Primitive
+from autograd.primitives import primitive as _register
 
 __all__ = [
     "Check",
+    "primitive",
     "data_of",
     "shape_of",
     "ndim_of",
@@ -51,6 +54,19 @@ class Check:
     levels: tuple[str, ...] = ("scalar", "tensor")
     kwargs: tuple[dict[str, Any], ...] = field(default_factory=lambda: ({},))
     order: int = 2
+
+
+def primitive(
+    name: str,
+    check: Check,
+    format_error: Callable[..., str] | None = None,
+    saves: bool = False,
+    doc: str | None = None,
+    variadic: bool = False,
+) -> Callable[[Callable[..., Any]], Primitive]:
+    """Register one of the engine's own primitives: `autograd.primitive` with
+    builtin=True, which declares its forward trusted and its errors the engine's own."""
+    return _register(name, check, format_error, saves, doc, builtin=True, variadic=variadic)
 
 
 def ndim_of(x: Any) -> int:

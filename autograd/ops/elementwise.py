@@ -15,8 +15,16 @@ from typing import Any
 import numpy as np
 
 from autograd.ops.arithmetic import div
-from autograd.ops.base import Check, data_of, dtype_of, safe_float_pow, scalar_or_nan, sign
-from autograd.value import Value, primitive
+from autograd.node import Node
+from autograd.ops.base import (
+    Check,
+    data_of,
+    dtype_of,
+    primitive,
+    safe_float_pow,
+    scalar_or_nan,
+    sign,
+)
 
 POSITIVE = Check(domain=(0.2, 3.0))
 
@@ -187,7 +195,7 @@ def _number(op: str, name: str, v: Any, hint: str, x: Any, none: bool = False) -
         return v if type(v) is int else float(v)
     if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" and isinstance(x, np.ndarray):
         return v.astype(x.dtype, copy=False) if x.dtype.kind == "f" else v
-    kind = "a Value" if isinstance(v, Value) else type(v).__name__
+    kind = "a Value" if isinstance(v, Node) else type(v).__name__
     if isinstance(v, np.ndarray):
         kind = f"an array of dtype {v.dtype}" + (
             " for scalar-level data" if type(x) is float else ""
@@ -309,27 +317,21 @@ minimum.defvjp(lambda g, out, a, b: g * _share(b, a, g), lambda g, out, a, b: g 
 
 
 @primitive("where", Check(kind="where"))
-def _where(cond: Any, a: Any, b: Any) -> Any:
-    """a where cond holds, else b.  d/da = 1 where cond, d/db = 1 elsewhere;
-    the condition gets no gradient."""
+def where(cond: Any, a: Any, b: Any) -> Any:
+    """a where cond holds (read as booleans), else b, with numpy broadcasting.
+    d/da = 1 where cond, d/db = 1 elsewhere, d/dcond = 0 (a step in cond)."""
+    if not isinstance(cond, bool | np.bool_):
+        cond = np.asarray(cond, dtype=bool)
     if type(a) is float and type(b) is float and np.ndim(cond) == 0:
         return a if cond else b
     return np.where(cond, a, b)
 
 
-_where.defvjp(
-    None,
-    lambda g, out, cond, a, b: _where(cond, g, 0.0),
-    lambda g, out, cond, a, b: _where(cond, 0.0, g),
+where.defvjp(
+    lambda g, out, cond, a, b: g * 0.0,
+    lambda g, out, cond, a, b: where(cond, g, 0.0),
+    lambda g, out, cond, a, b: where(cond, 0.0, g),
 )
-
-
-def where(cond: Any, a: Any, b: Any) -> Any:
-    """Select elementwise: `a` where `cond` is true, else `b` (numpy broadcasting)."""
-    c = data_of(cond)
-    if not isinstance(c, bool | np.bool_):
-        c = np.asarray(c, dtype=bool)
-    return _where(c, a, b)
 
 
 @primitive("astype", Check(kind="astype", levels=("tensor",)))

@@ -16,10 +16,9 @@ from typing import Any
 import numpy as np
 
 from autograd.ops.arithmetic import matmul
-from autograd.ops.base import Check, data_of, dtype_of, ndim_of, shape_of
+from autograd.ops.base import Check, data_of, dtype_of, ndim_of, primitive, shape_of
 from autograd.ops.reductions import _logsumexp_raw, softmax
 from autograd.ops.shape import reshape, sum_to, transpose
-from autograd.value import primitive
 
 
 def _linear_error(x: Any, w: Any, b: Any) -> str:

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd.ops.base import Check, data_of, dtype_of, kept_shape, shape_of
+from autograd.ops.base import Check, data_of, dtype_of, kept_shape, primitive, shape_of
 from autograd.ops.elementwise import exp
 from autograd.ops.shape import broadcast_to, reshape
-from autograd.value import Value, primitive
+from autograd.node import Node
 
 _AXES: tuple[dict[str, Any], ...] = (
     {},
@@ -35,7 +35,7 @@ def _kept(g: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     if keepdims or axis is None:  # already broadcasts: same number of axes, or 0-d
         return g
     kept = kept_shape(shape_of(x), axis)
-    if isinstance(g, Value):
+    if isinstance(g, Node):
         return reshape(g, shape=kept)
     return np.reshape(g, kept)
 
@@ -43,7 +43,7 @@ def _kept(g: Any, x: Any, axis: Any, keepdims: bool) -> Any:
 def _spread(g: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     """g (the gradient of a reduction over `axis`) broadcast back to x's shape."""
     g = _kept(g, x, axis, keepdims)
-    if isinstance(g, Value):
+    if isinstance(g, Node):
         return broadcast_to(g, shape=shape_of(x))
     out = np.empty(shape_of(x), np.result_type(g))  # raw data: a new, writable array
     out[...] = g

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.ops.base import Check, data_of, dtype_of, ndim_of, shape_of
-from autograd.value import Value, primitive
+from autograd.ops.base import Check, data_of, dtype_of, ndim_of, primitive, shape_of
+from autograd.node import Node
 
 TENSOR = ("tensor",)
 
@@ -123,9 +123,15 @@ def _join_error(name: str) -> Any:
     return message
 
 
-@primitive("concatenate", Check(kind="concatenate", levels=TENSOR), _join_error("concatenate"))
-def _concatenate(*xs: Any, axis: int = 0) -> Any:
-    """Arrays joined along an existing axis. d/dx_i: the slice of g that came from x_i."""
+@primitive(
+    "concatenate",
+    Check(kind="concatenate", levels=TENSOR),
+    _join_error("concatenate"),
+    variadic=True,
+)
+def concatenate(*xs: Any, axis: int = 0) -> Any:
+    """A list of Values (or arrays) joined along an existing axis, as np.concatenate.
+    d/dx_i: the slice of g that came from x_i."""
     return np.concatenate(xs, axis=axis)
 
 
@@ -139,12 +145,13 @@ def _concatenate_grads(g: Any, out: Any, *xs: Any, axis: int = 0) -> list[Any]:
     return grads
 
 
-_concatenate.defvjp_all(_concatenate_grads)
+concatenate.defvjp_all(_concatenate_grads)
 
 
-@primitive("stack", Check(kind="stack", levels=TENSOR), _join_error("stack"))
-def _stack(*xs: Any, axis: int = 0) -> Any:
-    """Arrays of one shape joined along a new axis. d/dx_i: g's i-th slice on that axis."""
+@primitive("stack", Check(kind="stack", levels=TENSOR), _join_error("stack"), variadic=True)
+def stack(*xs: Any, axis: int = 0) -> Any:
+    """A list of same-shaped Values (or arrays) joined along a new axis, as np.stack.
+    d/dx_i: g's i-th slice on that axis."""
     return np.stack(xs, axis=axis)
 
 
@@ -153,24 +160,7 @@ def _stack_grads(g: Any, out: Any, *xs: Any, axis: int = 0) -> list[Any]:
     return [getitem(g, index=(slice(None),) * ax + (i,)) for i in range(len(xs))]
 
 
-_stack.defvjp_all(_stack_grads)
-
-
-def _list_error(name: str, xs: Any) -> None:
-    if isinstance(xs, Value | np.ndarray) or not hasattr(xs, "__len__") or len(xs) == 0:
-        raise TypeError(f"{name}: expects a non-empty list of Values or arrays")
-
-
-def concatenate(xs: Any, axis: int = 0) -> Any:
-    """Join a list of Values (or arrays) along an existing axis, as np.concatenate."""
-    _list_error("concatenate", xs)
-    return _concatenate(*xs, axis=axis)
-
-
-def stack(xs: Any, axis: int = 0) -> Any:
-    """Join a list of same-shaped Values (or arrays) along a new axis, as np.stack."""
-    _list_error("stack", xs)
-    return _stack(*xs, axis=axis)
+stack.defvjp_all(_stack_grads)
 
 
 def as_index(index: Any) -> Any:

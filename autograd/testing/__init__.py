@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.graph import enable_grad, gradients
+from autograd.backprop import gradients
+from autograd.record import enable_grad
 from autograd.value import Value
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "numerical_gradient"]

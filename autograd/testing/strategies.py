@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograd.ops.base import Check
-from autograd.value import OPS, Primitive
+from autograd.primitives import OPS, Primitive
 
 __all__ = [
     "BUILDERS",

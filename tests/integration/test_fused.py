@@ -6,7 +6,7 @@ import pytest
 import autograd as ag
 import nn
 from autograd import Value
-from autograd.value import keywords_of
+from autograd.node import keywords_of
 
 
 def _mlp_grads(fused: bool, seed: int = 0) -> tuple[float, list[np.ndarray]]:
