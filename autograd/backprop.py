@@ -77,6 +77,9 @@ def backpropagate(
     each inner node that keeps it (`keeps_grad`). With `wanted` (ids of nodes), no
     `.grad` changes: those nodes' gradients are returned, by id."""
     order = toposort(root)
+    if wanted is None and not create_graph and not anomaly.MODE.enabled and _all_floats(order):
+        _backpropagate_floats(order, seed, retain_graph, inner_grads)
+        return {}
     grads: dict[int, Any] = {id(root): seed}  # each node's running total, by id
     borrowed = {id(seed)}  # ids of arrays the engine must not keep as a leaf's .grad
     found: dict[int, Any] = {}
@@ -118,6 +121,71 @@ def backpropagate(
     return found
 
 
+def _all_floats(order: list[Node]) -> bool:
+    """Whether every node holds a Python float: the scalar level, which
+    `_backpropagate_floats` serves."""
+    for node in order:
+        if type(node._data) is not float:
+            return False
+    return True
+
+
+def _backpropagate_floats(
+    order: list[Node], seed: float, retain_graph: bool, inner_grads: bool | None
+) -> None:
+    """`backpropagate` for a graph whose every node holds a Python float (the scalar
+    level), storing gradients in `.grad`, with only the steps floats need.
+
+    The steps are the plain loop's, in the same order, so the gradients are the same
+    bit for bit (a test checks it on random programs). What is left out never applies
+    to floats: fitting a gradient's shape and dtype (a rule on floats gives a float;
+    anything else is fitted as in the plain loop), array ownership, recording the
+    gradient's graph, anomaly checks. It keeps half a scalar training step's time
+    (benchmarks/scalar.py)."""
+    keep_inner = inner_grads is not False  # scalar-level inner nodes keep theirs
+    grads: dict[int, Any] = {id(order[0]): seed}
+    for node in order:
+        g = grads.pop(id(node), None)
+        if g is None:
+            continue
+        op = node._op
+        if op is None or node.grad is not None or keep_inner or node._retains_grad:
+            node.grad = g if node.grad is None else node.grad + g
+        if op is None:
+            continue
+        rules = op.vjps
+        if rules is None:  # variadic, released, or without rules: the plain step says
+            for i, p, gi in vjp(node, g, False):
+                _add_float(grads, node, i, p, gi)
+            if not retain_graph:
+                _release(node)
+            continue
+        inputs = node._inputs
+        args = []
+        for p in inputs:
+            if isinstance(p, Node):
+                if p._version > node._version:
+                    raise changed_error(node, p)
+                args.append(p._data)
+            else:
+                args.append(p)
+        kw = node._kwargs or _NO_KEYWORDS
+        out = node._data
+        for i, p in enumerate(inputs):
+            if isinstance(p, Node) and p._requires_grad:
+                _add_float(grads, node, i, p, rules[i](g, out, *args, **kw))
+        if not retain_graph:
+            _release(node)
+
+
+def _add_float(grads: dict[int, Any], node: Node, i: int, p: Node, gi: Any) -> None:
+    """Add input i's gradient to its running total (fitted if a rule gave no float)."""
+    if type(gi) is not float:
+        gi = _fit_input(node, i, gi, p)
+    total = grads.get(id(p))
+    grads[id(p)] = gi if total is None else total + gi
+
+
 def vjp(node: Node, g: Any, create_graph: bool) -> list[tuple[int, Node, Any]]:
     """The chain rule at one node: from the gradient `g` of its output, the gradient
     of each input that needs one, as (position, input, gradient).
@@ -125,25 +193,30 @@ def vjp(node: Node, g: Any, create_graph: bool) -> list[tuple[int, Node, Any]]:
     Plain rules read raw data; with create_graph they read the Values themselves, so
     what they compute is recorded."""
     op = node._op
-    if op.vjps is None and op.vjp_all is None:
+    rules = op.vjps
+    if rules is None and op.vjp_all is None:
         raise released_error(node) if op is not op.live else no_rule_error(op)
     inputs = node._inputs
+    args = []
     for p in inputs:
-        if isinstance(p, Node) and p._version > node._version:
-            raise changed_error(node, p)
-    if create_graph:
-        args: Sequence[Any] = inputs
-        out = node
-    else:
-        args = [p._data if isinstance(p, Node) else p for p in inputs]
-        out = node._data
-    kw = node._kwargs or {}
-    needs = [(i, p) for i, p in enumerate(inputs) if isinstance(p, Node) and p._requires_grad]
-    if op.vjp_all is not None:
-        every = op.vjp_all(g, out, *args, **kw)
-        return [(i, p, every[i]) for i, p in needs]
-    rules = op.vjps
-    return [(i, p, rules[i](g, out, *args, **kw)) for i, p in needs]
+        if isinstance(p, Node):
+            if p._version > node._version:  # its data changed after this node read it
+                raise changed_error(node, p)
+            args.append(p if create_graph else p._data)
+        else:
+            args.append(p)
+    out = node if create_graph else node._data
+    kw = node._kwargs or _NO_KEYWORDS
+    every = op.vjp_all(g, out, *args, **kw) if rules is None else None
+    grads = []
+    for i, p in enumerate(inputs):
+        if isinstance(p, Node) and p._requires_grad:
+            gi = rules[i](g, out, *args, **kw) if every is None else every[i]
+            grads.append((i, p, gi))
+    return grads
+
+
+_NO_KEYWORDS: dict[str, Any] = {}
 
 
 def fit(g: Any, target: Node) -> Any:

@@ -22,6 +22,7 @@ from autograd.convert import as_data, data_of
 from autograd.errors import complex_operand_error, operands_error
 from autograd.node import CLOCK, Node
 from autograd.ops.shape import as_index
+from autograd.record import apply
 
 class Value(Node):
     """A node of the computation graph: data, grad, and how it was computed.
@@ -395,6 +396,7 @@ Value._output_class = Value
 # np.float64 becomes the Python float it subclasses (numpy would promote float32 data
 # to float64 for it, and make a scalar-level result a numpy scalar); a complex number
 # is refused, because its result would be complex.
+_NO_KEYWORDS: dict[str, Any] = {}
 _RECAST = frozenset({np.float64, complex, np.complex64, np.complex128, np.clongdouble})
 
 
@@ -408,6 +410,11 @@ def _binary(op: Any, a: Any, b: Any) -> Any:
     strings) raise a TypeError naming the op and both operands."""
     value, other = (a, b) if isinstance(a, Value) else (b, a)
     kind = type(other)
+    if kind is float or isinstance(other, Value):  # the common operands: no conversion
+        try:
+            return apply(op, (a, b), _NO_KEYWORDS)
+        except TypeError as exc:
+            raise operands_error(op, a, b, exc.__context__ or exc) from None
     if kind is not float and not isinstance(other, Value):
         if kind in _RECAST:
             if kind is not np.float64:
