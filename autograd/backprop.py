@@ -124,10 +124,7 @@ def backpropagate(
 def _all_floats(order: list[Node]) -> bool:
     """Whether every node holds a Python float: the scalar level, which
     `_backpropagate_floats` serves."""
-    for node in order:
-        if type(node._data) is not float:
-            return False
-    return True
+    return all(type(node._data) is float for node in order)
 
 
 def _backpropagate_floats(

@@ -20,7 +20,7 @@ is newer than the node computed from it was changed after the node read it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 
 class Clock:
@@ -51,14 +51,14 @@ class Node:
 
     __slots__ = (
         "_data",  # a Python float (scalar level) or a numpy array (tensor level)
-        "grad",  # the gradient backward accumulated here, or None
-        "_op",  # the Primitive that computed this node; None for a leaf
         "_inputs",  # the primitive's positional arguments: Values and raw constants
         "_kwargs",  # the primitive's keyword arguments; None when it had none
-        "_requires_grad",  # whether gradients flow to this node
-        "_version",  # the clock's reading when the data was made or last changed
-        "_retains_grad",  # whether an inner node keeps its gradient (retain_grad)
         "_name",  # a label for pictures and printing, or None
+        "_op",  # the Primitive that computed this node; None for a leaf
+        "_requires_grad",  # whether gradients flow to this node
+        "_retains_grad",  # whether an inner node keeps its gradient (retain_grad)
+        "_version",  # the clock's reading when the data was made or last changed
+        "grad",  # the gradient backward accumulated here, or None
     )
 
     _data: Any
@@ -99,7 +99,10 @@ def keywords_of(node: Node) -> dict[str, Any] | None:
     return node._kwargs
 
 
-def inputs_first(values: Sequence[Node]) -> list[Node]:
+AnyNode = TypeVar("AnyNode", bound=Node)
+
+
+def inputs_first(values: Sequence[AnyNode]) -> list[AnyNode]:
     """`values`, each after those of its inputs (direct or not) that are among them.
 
     A depth-first walk from each value in turn, inputs in argument order, listing a
@@ -107,9 +110,9 @@ def inputs_first(values: Sequence[Node]) -> list[Node]:
     explanations. The walk passes through nodes that are not among `values` too."""
     wanted = {id(v) for v in values}
     seen: set[int] = set()
-    order: list[Node] = []
+    order: list[AnyNode] = []
     for start in values:
-        stack: list[tuple[Node, bool]] = [(start, False)]
+        stack: list[tuple[Any, bool]] = [(start, False)]
         while stack:
             node, inputs_listed = stack.pop()
             if inputs_listed:

@@ -16,13 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from autograd import backprop
-from autograd import ops
+from autograd import backprop, ops
 from autograd.convert import as_data, data_of
 from autograd.errors import complex_operand_error, operands_error
 from autograd.node import CLOCK, Node
 from autograd.ops.shape import as_index
 from autograd.record import apply
+
 
 class Value(Node):
     """A node of the computation graph: data, grad, and how it was computed.
@@ -45,7 +45,6 @@ class Value(Node):
     __slots__ = ()
     # Make numpy defer to Value's reflected operators (`array * value`).
     __array_ufunc__ = None
-
 
     def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None) -> None:
         self._data = as_data(data)
@@ -275,7 +274,7 @@ class Value(Node):
         return _binary(ops.matmul, other, self)
 
     def __neg__(self) -> Value:
-        return ops.neg(self)  # type: ignore[no-any-return]  # type: ignore[no-any-return]
+        return ops.neg(self)  # type: ignore[no-any-return]
 
     def __pos__(self) -> Value:
         return self
@@ -388,7 +387,6 @@ class Value(Node):
         return ops.reshape(self, shape=(-1,))  # type: ignore[no-any-return]
 
 
-
 Value._output_class = Value
 
 
@@ -414,7 +412,7 @@ def _binary(op: Any, a: Any, b: Any) -> Any:
         try:
             return apply(op, (a, b), _NO_KEYWORDS)
         except TypeError as exc:
-            raise operands_error(op, a, b, exc.__context__ or exc) from None
+            raise operands_error(op, a, b, _original(exc)) from None
     if kind is not float and not isinstance(other, Value):
         if kind in _RECAST:
             if kind is not np.float64:
@@ -432,7 +430,7 @@ def _binary(op: Any, a: Any, b: Any) -> Any:
         return op(a, b)
     except TypeError as exc:
         # apply() words the forward's error from the data; here both operands are known
-        raise operands_error(op, a, b, exc.__context__ or exc) from None
+        raise operands_error(op, a, b, _original(exc)) from None
 
 
 def _short(x: Any) -> str:
@@ -441,3 +439,9 @@ def _short(x: Any) -> str:
     if isinstance(x, float):
         return f"{x:.6g}"
     return f"array{np.shape(x)}"
+
+
+def _original(exc: Exception) -> Exception:
+    """The error a forward raised, before apply() worded it from the data alone."""
+    context = exc.__context__
+    return context if isinstance(context, Exception) else exc

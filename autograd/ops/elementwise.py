@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.ops.arithmetic import div
 from autograd.node import Node
+from autograd.ops.arithmetic import div
 from autograd.ops.base import (
     Check,
     data_of,

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from autograd.node import Node
 from autograd.ops.base import Check, data_of, dtype_of, kept_shape, primitive, shape_of
 from autograd.ops.elementwise import exp
 from autograd.ops.shape import broadcast_to, reshape
-from autograd.node import Node
 
 _AXES: tuple[dict[str, Any], ...] = (
     {},

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 
 from autograd.ops.base import Check, data_of, dtype_of, ndim_of, primitive, shape_of
-from autograd.node import Node
 
 TENSOR = ("tensor",)
 
