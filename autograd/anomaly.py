@@ -100,7 +100,7 @@ def _describe(node: Node) -> str:
         for p in node._inputs
     )
     site = creation_site(node) or "<created outside detect_anomaly>"
-    return f"'{node.op}' (input shapes {shapes}), created at {site}"
+    return f"'{node._op.name}' (input shapes {shapes}), created at {site}"
 
 
 class AnomalyMode:

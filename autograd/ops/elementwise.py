@@ -227,7 +227,9 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Any:
     return np.where(x > 0, x, x * negative_slope)
 
 
-leaky_relu.defvjp(lambda g, out, x, negative_slope=0.01: where(x > 0, g, g * negative_slope))
+leaky_relu.defvjp(
+    lambda g, out, x, negative_slope=0.01: where(x > 0, g, g * negative_slope)  # type: ignore[has-type]
+)
 
 
 @primitive("elu", Check(kinks=(0.0,), kwargs=({}, {"alpha": 0.5})))
@@ -243,7 +245,7 @@ def elu(x: Any, alpha: float = 1.0) -> Any:
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
 
 
-elu.defvjp(lambda g, out, x, alpha=1.0: where(x > 0, g, g * (out + alpha)))
+elu.defvjp(lambda g, out, x, alpha=1.0: where(x > 0, g, g * (out + alpha)))  # type: ignore[has-type]
 
 
 @primitive("softplus", Check())
