@@ -8,7 +8,8 @@ return raw results (a raw operand is a constant).
 
 from autograd import ops
 from autograd.anomaly import AnomalyError, detect_anomaly
-from autograd.explain import explain_backward
+from autograd.debug.explain import explain_backward
+from autograd.debug.pictures import draw_dot, draw_graph  # graphviz is imported only when drawing
 from autograd.functional import grad, hessian, hvp, jacobian, value_and_grad, vjp
 from autograd.graph import (
     GraphReleasedError,
@@ -20,7 +21,6 @@ from autograd.graph import (
 )
 from autograd.ops import *  # noqa: F403  (every primitive, as listed in ops.__all__)
 from autograd.value import OPS, Primitive, Value, passthrough, primitive, times_x, times_y
-from autograd.viz import draw_dot, draw_graph  # graphviz is imported only when drawing
 
 __all__ = [
     *ops.__all__,
