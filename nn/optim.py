@@ -33,7 +33,8 @@ import numpy as np
 from autograd import Value
 from nn.arguments import positive_int
 from nn.memory import aligned_copy
-from nn.module import Module, UnbuiltParameters, _zero_grads
+from nn.module import Module, UnbuiltParameters
+from nn.parameter import zero_grads
 
 __all__ = [
     "SGD",
@@ -257,7 +258,7 @@ class Optimizer:
             for p in self._params:
                 p.grad = None
         else:
-            _zero_grads(self._params, False)
+            zero_grads(self._params, False)
 
     def step(self) -> None:
         """Update every parameter that has a gradient."""
