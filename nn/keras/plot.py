@@ -15,8 +15,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from autograd.debug.dot import record_label
+from autograd.debug.render import new_digraph, render
 from autograd.modulecalls import CallRecord
-from autograd.viz import new_digraph, record_label, render
 from nn.keras.base import layer_chain
 from nn.layers import Dense
 from nn.module import Module, Shape
