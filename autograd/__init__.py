@@ -9,14 +9,14 @@ the functions return raw results (a raw operand is a constant).
 from autograd import ops
 from autograd.anomaly import AnomalyError, detect_anomaly
 from autograd.backprop import backward, gradients
+from autograd.debug.explain import explain_backward
+from autograd.debug.pictures import draw_dot, draw_graph  # graphviz is imported only when drawing
 from autograd.errors import GraphReleasedError
-from autograd.explain import explain_backward
 from autograd.functional import grad, hessian, hvp, jacobian, value_and_grad, vjp
 from autograd.ops import *  # noqa: F403  (every primitive of the table, by its name)
 from autograd.primitives import OPS, Primitive, passthrough, primitive, times_x, times_y
 from autograd.record import enable_grad, is_grad_enabled, no_grad
 from autograd.value import Value
-from autograd.viz import draw_dot, draw_graph  # graphviz is imported only when drawing
 
 __all__ = [
     *ops.__all__,

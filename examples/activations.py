@@ -51,7 +51,7 @@ import numpy as np
 
 import autograd as ag
 import nn
-from nn.gradflow import GradientFlow
+from nn.keras.callbacks import GradientFlow
 
 # name -> a fresh activation module (PReLU: one learned slope per layer, 0.25 at start).
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 import autograd as ag
 from autograd import Value
-from autograd.viz import render
+from autograd.debug.render import render
 
 
 class Neuron:

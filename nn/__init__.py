@@ -26,29 +26,30 @@ and the Keras training methods on any Sequential (or any `nn.Model` subclass):
 
 Submodules: ``nn.init`` (initializers, ``manual_seed``), ``nn.activations``, ``nn.losses``
 (also the loss functions and the Keras-style losses), ``nn.optim``, ``nn.data``,
-``nn.layers``, ``nn.module``, ``nn.memory`` (parameters on cache lines), ``nn.training``
-(compile/fit/evaluate/predict/summary), ``nn.callbacks``, ``nn.metrics``,
-``nn.progress``, and ``nn.datasets`` (imported on first use).
+``nn.layers``, ``nn.containers`` (Sequential, MLP), ``nn.module``, ``nn.memory``
+(parameters on cache lines), ``nn.keras`` (the Keras-style training, whose modules
+``nn.training`` (compile/fit/evaluate/predict/summary), ``nn.callbacks``, ``nn.metrics``
+and ``nn.progress`` are also reachable as attributes of nn), and ``nn.datasets``
+(imported on first use).
+
+Imports flow one way: module, layers, activations, losses, optim, init and data ->
+keras -> containers -> this namespace. ``dir(nn)`` lists the public names only.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import Any
+from importlib import import_module as _import_module
 
 from autograd.anomaly import skip_frames_from as _skip_frames_from
 from nn import (
     activations,
-    callbacks,
+    containers,
+    data,
     init,
+    keras,
     layers,
     losses,
     memory,
-    metrics,
     module,
     optim,
-    progress,
-    training,
 )
 from nn.activations import (
     ELU,
@@ -66,9 +67,11 @@ from nn.activations import (
     Tanh,
     get_activation,
 )
+from nn.containers import MLP, Sequential
 from nn.data import DataLoader
 from nn.init import get_rng_state, manual_seed, set_rng_state
-from nn.layers import MLP, Dense, Dropout, Flatten, Linear, Sequential
+from nn.keras import Model, TrainingMixin, callbacks, metrics, plot_model, progress, training
+from nn.layers import Dense, Dropout, Flatten, Linear
 from nn.losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -84,8 +87,6 @@ from nn.losses import (
 )
 from nn.module import LoadResult, Module, Parameter, StateDictError
 from nn.optim import SGD, Adam, CosineDecay, ExponentialDecay, Optimizer, Schedule, StepDecay
-from nn.plot import plot_model
-from nn.training import Model, TrainingMixin
 
 _skip_frames_from(__file__)  # anomaly mode reports the user's line, not one inside nn
 
@@ -100,16 +101,23 @@ __all__ = [
     "Module", "NLLLoss", "Optimizer", "PReLU", "Parameter", "ReLU", "Schedule", "Sequential",
     "Sigmoid", "Softmax", "Softplus", "SparseCategoricalCrossentropy", "StateDictError",
     "Step", "StepDecay", "Tanh", "TrainingMixin",
-    "activations", "callbacks", "datasets", "get_activation", "get_rng_state", "init",
-    "layers", "losses", "manual_seed", "memory", "metrics", "module", "optim", "progress",
-    "set_rng_state", "training",
+    "activations", "callbacks", "containers", "data", "datasets", "get_activation",
+    "get_rng_state", "init", "keras", "layers", "losses", "manual_seed", "memory", "metrics",
+    "module", "optim", "progress", "set_rng_state", "training",
 ]  # fmt: skip
 
 # Submodules imported on first attribute access (datasets pulls in urllib, gzip, ...).
 _LAZY = ("datasets",)
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _LAZY:
-        return importlib.import_module(f"nn.{name}")
+        return _import_module(f"nn.{name}")
     raise AttributeError(f"module 'nn' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # The public API and the module's dunders only: not the helpers imported above, nor
+    # the implementation modules (nn.arguments, ...) that importing nn sets as attributes.
+    dunders = [name for name in globals() if name.startswith("__") and name.endswith("__")]
+    return sorted([*__all__, *dunders])

@@ -4,12 +4,13 @@ that must be numbers.
 One place for the rules every name table follows (names are matched without regard
 to case, and an unknown name raises a ValueError that lists the known ones), for
 counts such as sample numbers and schedule periods (an int of at least a minimum,
-bools refused), and for saying why data handed to a layer or a loss is not numbers
-(`check_numbers`).
+bools refused), for rates and factors (a finite float >= 0), and for saying why data
+handed to a layer or a loss is not numbers (`check_numbers`).
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 import reprlib
 from collections.abc import Mapping, Sized
@@ -54,6 +55,15 @@ def positive_int(who: str, what: str, value: Any, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         raise ValueError(f"{who}: {what} must be an int >= {minimum}, got {value!r}")
     return int(value)
+
+
+def nonnegative_float(who: str, what: str, value: Any) -> float:
+    """`value` as a finite float of at least 0 (a rate, a decay factor); a ValueError
+    naming it otherwise."""
+    v = float(value)
+    if not (math.isfinite(v) and v >= 0.0):
+        raise ValueError(f"{who}: {what} must be a finite number >= 0, got {value!r}")
+    return v
 
 
 def check_numbers(who: str, /, **arguments: Any) -> None:

@@ -49,6 +49,7 @@ __all__ = [
     "manual_seed",
     "normal",
     "ones",
+    "seeded_generator",
     "set_rng_state",
     "torch_linear_uniform",
     "uniform",
@@ -127,6 +128,15 @@ def set_rng_state(state: dict[str, Any]) -> None:
         raise ValueError(
             f"set_rng_state: not a state that get_rng_state returned ({exc})"
         ) from None
+
+
+def seeded_generator(who: str, seed: int | None) -> np.random.Generator:
+    """A fresh generator for an int seed; the shared one (``manual_seed``) for None."""
+    if seed is None:
+        return get_generator()
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"{who}: seed must be None or a non-negative int, got {seed!r}")
+    return np.random.default_rng(int(seed))
 
 
 def _generator(rng: np.random.Generator | None) -> np.random.Generator:

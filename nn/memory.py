@@ -3,13 +3,11 @@
 numpy places an array's data wherever its allocator hands out memory, which is
 16-byte aligned: a large array starts 16 bytes past a 64-byte cache line (glibc
 serves it from pages of its own, after a 16-byte header), a smaller one on any
-multiple of 16. On this project's benchmark machine (OpenBLAS,
-2 cores) that placement alone moves a batch-32 SGD step of an MLP 784-256-128-10 by
-about a fifth, hand-written numpy and this engine alike: the step is fastest when
-the two large weight matrices start on a 64-byte boundary. Parameters are therefore
-stored that way, as PyTorch's CPU allocator stores every tensor. The array is an
-ordinary C-contiguous numpy array (a view of a slightly larger byte buffer), so
-nothing else needs to know.
+multiple of 16. The matrix products and updates of a small-batch training step run
+fastest when the large weight matrices start on a 64-byte boundary (the README's
+performance section has the measurements), so parameters are stored that way, as
+PyTorch's CPU allocator stores every tensor. The array is an ordinary C-contiguous
+numpy array (a view of a slightly larger byte buffer), so nothing else needs to know.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
-"""Module and Parameter: how a network finds, names, saves and restores its weights.
+"""Module: how a network finds, names, saves and restores its weights.
 
-A `Parameter` is a `Value` that a `Module` owns (float32 unless asked otherwise). A
-`Module` needs no registration calls: its parameters and submodules are found by walking
-its attributes, including those held in lists, tuples and dicts, in the order they were
-assigned. Names are dotted paths, as in PyTorch: ``"fc.weight"``, ``"blocks.0.bias"``, and
-``"0.weight"`` for the first layer of a `Sequential`.
+A `Parameter` (defined in `nn.parameter`, importable from here too) is a `Value` that a
+`Module` owns (float32 unless asked otherwise). A `Module` needs no registration calls:
+its parameters and submodules are found by walking its attributes, including those held
+in lists, tuples and dicts, in the order they were assigned. Names are dotted paths, as
+in PyTorch: ``"fc.weight"``, ``"blocks.0.bias"``, and ``"0.weight"`` for the first layer
+of a `Sequential`.
 
-Weights are saved as an ``.npz`` archive of named arrays, written atomically (a temporary
-file in the same folder, renamed over the target with ``os.replace``) and read back with
-``allow_pickle=False``, so a file can neither run code nor be left half-written.
+State dicts and weight files (``state_dict``, ``load_state_dict``, ``save_weights``,
+``load_weights``) are methods here; the checks and the ``.npz`` file format behind them
+live in `nn.state_dict`.
 
 Layers built lazily (a `Dense` without ``input_dim`` learns its input size at the first call)
 take part through three small hooks: ``built``, ``build(input_shape)`` and
@@ -17,70 +18,31 @@ take part through three small hooks: ``built``, ``build(input_shape)`` and
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import inspect
 import os
-import tempfile
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from autograd import Value
-from autograd.modulecalls import record_call
+from autograd.debug.modulecalls import record_call
 from nn.arguments import check_numbers, float_dtype
 from nn.memory import aligned_copy
+from nn.parameter import Parameter, zero_grads
+from nn.state_dict import (
+    LoadResult,
+    PathLike,
+    StateDictError,
+    arrays_to_load,
+    read_weights,
+    write_weights,
+)
 
 __all__ = ["LoadResult", "Module", "Parameter", "StateDictError", "UnbuiltParameters"]
 
 Shape = tuple[int, ...]
-PathLike = str | os.PathLike[str]
-
-
-class Parameter(Value):
-    """A learnable Value owned by a Module: always a numpy array, float32 by default.
-
-    The data is copied, so later changes to the array passed in do not reach the
-    parameter, into memory that starts on a 64-byte boundary (see `nn.memory`). Pass
-    ``dtype=np.float64`` (or call ``Module.to``) for float64 work such as gradient
-    checks.
-    """
-
-    __slots__ = ()
-
-    def __init__(
-        self,
-        data: Any,
-        requires_grad: bool = True,
-        name: str | None = None,
-        dtype: npt.DTypeLike = np.float32,
-    ) -> None:
-        dt = float_dtype("Parameter", dtype)
-        raw = data.data if isinstance(data, Value) else data
-        try:
-            arr = np.asarray(raw, dtype=dt)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"Parameter: cannot turn {type(raw).__name__} into numbers: {exc}"
-            ) from None
-        super().__init__(aligned_copy(arr), requires_grad=requires_grad, name=name)  # a copy
-
-    def __setstate__(self, state: Any) -> None:
-        # copy.deepcopy and pickle rebuild the object from its state (Value's way); the
-        # data goes back on a cache line.
-        super().__setstate__(state)
-        if isinstance(self._data, np.ndarray):
-            self._data = aligned_copy(self._data)
-
-    def __repr__(self) -> str:
-        d = self.data
-        if d.size <= 6:
-            body = np.array2string(d, precision=4, separator=", ")
-            return f"Parameter({body}, dtype={d.dtype})"
-        return f"Parameter(shape={d.shape}, dtype={d.dtype})"
 
 
 def _name_bad_inputs(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
@@ -95,19 +57,6 @@ def _name_bad_inputs(module: Module, args: tuple[Any, ...], kwargs: dict[str, An
     check_numbers(type(module).__name__, **bound)
 
 
-def _zero_grads(params: Iterable[Value], set_to_none: bool) -> None:
-    """The gradients of `params` forgotten (None), or zeroed in place."""
-    for p in params:
-        g = p.grad
-        if set_to_none or g is None:
-            p.grad = None
-        elif type(g) is np.ndarray and g.flags.writeable:
-            g.fill(0)
-        else:  # a float, a recorded gradient (a Value), or a read-only array
-            d = g.data if isinstance(g, Value) else g
-            p.grad = 0.0 if isinstance(d, float) else np.zeros_like(d)
-
-
 class UnbuiltParameters(list[Parameter]):
     """The parameters of a module that has lazily built layers still to build: a list,
     plus the ``module`` they came from (see `Module.parameters`)."""
@@ -115,17 +64,6 @@ class UnbuiltParameters(list[Parameter]):
     def __init__(self, params: list[Parameter], module: Module) -> None:
         super().__init__(params)
         self.module = module
-
-
-class StateDictError(ValueError):
-    """A state dict (or weights file) does not fit the module it is loaded into."""
-
-
-class LoadResult(NamedTuple):
-    """What `load_state_dict(strict=False)` could not match, as PyTorch reports it."""
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
 
 
 def _walk(prefix: str, value: Any) -> Iterator[tuple[str, Parameter | Module]]:
@@ -269,7 +207,7 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget every parameter's gradient: ``.grad`` becomes None (PyTorch's default),
         or with ``set_to_none=False`` an existing gradient is filled with zeros."""
-        _zero_grads(self.parameters(), set_to_none)
+        zero_grads(self.parameters(), set_to_none)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Set ``requires_grad`` on every parameter (False freezes them); returns self."""
@@ -376,65 +314,20 @@ class Module:
             if not mod._built:
                 mod._build_from_state(f"{name}." if name else "", state_dict)
         params = dict(self.named_parameters())
-        missing = [k for k in params if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in params]
-        for key, p in params.items():
-            if key in state_dict:
-                shape = np.shape(state_dict[key])
-                if shape != p.shape:
-                    raise StateDictError(
-                        f"load_state_dict: shape mismatch for {key!r}: the model has "
-                        f"{p.shape}, the state has {shape}" + _key_summary(missing, unexpected)
-                    )
-        if strict and (missing or unexpected):
-            first = (missing or unexpected)[0]
-            raise StateDictError(
-                f"load_state_dict: key {first!r} is "
-                + ("missing from the state" if missing else "not in the model")
-                + _key_summary(missing, unexpected)
-            )
-        new = {}
-        for key, p in params.items():
-            if key in state_dict:
-                raw = state_dict[key]
-                raw = raw.data if isinstance(raw, Value) else raw
-                arr = np.asarray(raw)
-                if arr.dtype.kind not in "fiu":
-                    raise StateDictError(
-                        f"load_state_dict: {key!r} holds {arr.dtype} data, not numbers"
-                    )
-                new[key] = aligned_copy(arr, p.dtype)
-        for key, arr in new.items():
+        arrays, result = arrays_to_load(params, state_dict, strict)
+        for key, arr in arrays.items():
             params[key].data = arr
-        return LoadResult(missing, unexpected)
+        return result
 
     def save_weights(self, path: PathLike) -> None:
         """Write the state dict to ``path`` as an .npz archive, atomically.
 
-        The archive goes to a temporary file in the same folder, is flushed to disk, and
-        only then renamed over ``path`` (``os.replace`` is atomic on one file system), so a
-        crash at any moment leaves either the old file or the new one, never a mix. The
-        path is used exactly as given (no ".npz" is appended).
+        The archive goes to a temporary file in the same folder and is renamed over
+        ``path`` only once complete, so a crash at any moment leaves either the old file
+        or the new one, never a mix. The path is used exactly as given (no ".npz" is
+        appended).
         """
-        target = os.fspath(path)
-        folder = os.path.dirname(os.path.abspath(target))
-        if not os.path.isdir(folder):
-            raise FileNotFoundError(
-                f"save_weights: the folder {folder!r} of {target!r} does not exist; create "
-                "it first (os.makedirs)"
-            )
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                arrays: dict[str, Any] = self.state_dict()
-                np.savez(f, **arrays)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)  # never leave the temporary file behind
-            raise
+        write_weights(path, self.state_dict())
 
     def load_weights(self, path: PathLike, strict: bool = True) -> LoadResult:
         """Read an .npz written by `save_weights` (never with pickle) and load it.
@@ -444,7 +337,7 @@ class Module:
         (a ValueError) naming the first mismatching key and both shapes.
         """
         target = os.fspath(path)
-        state = _read_npz(target)
+        state = read_weights(target)
         try:
             return self.load_state_dict(state, strict=strict)
         except StateDictError as exc:
@@ -468,37 +361,3 @@ class Module:
             lines.append(f"  ({name}): {body}")
         lines.append(")")
         return "\n".join(lines)
-
-
-def _key_summary(missing: list[str], unexpected: list[str]) -> str:
-    parts = []
-    if missing:
-        parts.append(f"missing keys: {missing}")
-    if unexpected:
-        parts.append(f"unexpected keys: {unexpected}")
-    return ("; " + "; ".join(parts)) if parts else ""
-
-
-def _read_npz(path: str) -> dict[str, np.ndarray]:
-    """All arrays of an .npz archive, read without pickle; ValueError if it is not one."""
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"load_weights: no such file: {path!r}")
-    try:
-        loaded = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
-        raise ValueError(
-            f"load_weights: {path!r} is not a weights file (.npz archive): {exc}"
-        ) from None
-    if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise ValueError(
-            f"load_weights: {path!r} holds a single .npy array, not an .npz archive of "
-            "named weights"
-        )
-    try:
-        with loaded:
-            # Reading every member here surfaces truncation and corruption now, not later.
-            return {key: loaded[key] for key in loaded.files}
-    except Exception as exc:  # zipfile, zlib and numpy raise a variety of types
-        raise ValueError(
-            f"load_weights: {path!r} is truncated or corrupt ({type(exc).__name__}: {exc})"
-        ) from None

@@ -1,4 +1,4 @@
-"""Optimizers (SGD, Adam) with PyTorch's exact update rules, and learning-rate schedules.
+"""Optimizers (SGD, Adam) with PyTorch's exact update rules.
 
 An optimizer updates each parameter's ``.data`` in place with numpy, from its ``.grad``;
 it never builds graph nodes, and it keeps each parameter's dtype (Python-float
@@ -12,14 +12,11 @@ has lazily built layers: the parameter list is refreshed at each ``step()``/``ze
 until the module reports ``built``, then frozen. ``step()`` with no parameters raises
 ValueError.
 
-Schedules: a `Schedule` is a small object mapping an epoch index (0-based) to a learning
-rate with ``lr_at(epoch)``; it keeps a current ``epoch`` that ``step()`` advances. Give
-one as ``lr`` (``SGD(params, lr=StepDecay(0.1, step_size=10))``) and the optimizer reads
-``schedule.lr_at(schedule.epoch)`` at every step; advance it once per epoch with
-``opt.schedule.step()`` (PyTorch's ``scheduler.step()``), or set it with
-``opt.set_epoch(e)`` (what a ``fit`` loop with ``initial_epoch`` does). Assigning a
-number to ``opt.lr`` replaces any schedule. Schedules are also callables ``s(epoch)``, so
-they fit a Keras-style LearningRateScheduler callback.
+The learning rate may be a number or a `Schedule` (`nn.schedules`, re-exported here):
+with a schedule the optimizer reads ``schedule.lr_at(schedule.epoch)`` at every step;
+advance it once per epoch with ``opt.schedule.step()`` (PyTorch's ``scheduler.step()``),
+or set it with ``opt.set_epoch(e)`` (what a ``fit`` loop with ``initial_epoch`` does).
+Assigning a number to ``opt.lr`` replaces any schedule.
 """
 
 from __future__ import annotations
@@ -31,9 +28,11 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from nn.arguments import positive_int
+from nn.arguments import nonnegative_float
 from nn.memory import aligned_copy
-from nn.module import Module, UnbuiltParameters, _zero_grads
+from nn.module import Module, UnbuiltParameters
+from nn.parameter import zero_grads
+from nn.schedules import CosineDecay, ExponentialDecay, Schedule, StepDecay
 
 __all__ = [
     "SGD",
@@ -45,100 +44,6 @@ __all__ = [
     "StepDecay",
 ]
 
-
-# --- schedules ---------------------------------------------------------------------------
-
-
-def _nonnegative(who: str, what: str, value: Any) -> float:
-    v = float(value)
-    if not (math.isfinite(v) and v >= 0.0):
-        raise ValueError(f"{who}: {what} must be a finite number >= 0, got {value!r}")
-    return v
-
-
-class Schedule:
-    """A learning rate per epoch: ``lr_at(epoch)``; ``epoch`` is the current one."""
-
-    def __init__(self, initial_lr: float) -> None:
-        self.initial_lr = _nonnegative(type(self).__name__, "initial_lr", initial_lr)
-        self.epoch = 0
-
-    def lr_at(self, epoch: int) -> float:
-        raise NotImplementedError
-
-    def __call__(self, epoch: int) -> float:
-        return self.lr_at(epoch)
-
-    @property
-    def lr(self) -> float:
-        """The learning rate of the current epoch."""
-        return self.lr_at(self.epoch)
-
-    def step(self) -> float:
-        """Move to the next epoch; returns its learning rate."""
-        self.epoch += 1
-        return self.lr
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"epoch": self.epoch}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.epoch = int(state["epoch"])
-
-
-class StepDecay(Schedule):
-    """lr0 * gamma ** (epoch // step_size): divide by 1/gamma every step_size epochs
-    (PyTorch's StepLR)."""
-
-    def __init__(self, initial_lr: float, step_size: int, gamma: float = 0.1) -> None:
-        super().__init__(initial_lr)
-        self.step_size = positive_int("StepDecay", "step_size", step_size)
-        self.gamma = _nonnegative("StepDecay", "gamma", gamma)
-
-    def lr_at(self, epoch: int) -> float:
-        return self.initial_lr * self.gamma ** (epoch // self.step_size)
-
-
-class ExponentialDecay(Schedule):
-    """lr0 * decay_rate ** (epoch / decay_epochs), the exponent floored when
-    ``staircase`` (Keras' ExponentialDecay counted in epochs; with decay_epochs=1 it is
-    PyTorch's ExponentialLR with gamma = decay_rate)."""
-
-    def __init__(
-        self,
-        initial_lr: float,
-        decay_rate: float,
-        decay_epochs: int = 1,
-        staircase: bool = False,
-    ) -> None:
-        super().__init__(initial_lr)
-        self.decay_rate = _nonnegative("ExponentialDecay", "decay_rate", decay_rate)
-        self.decay_epochs = positive_int("ExponentialDecay", "decay_epochs", decay_epochs)
-        self.staircase = bool(staircase)
-
-    def lr_at(self, epoch: int) -> float:
-        e = epoch / self.decay_epochs
-        return self.initial_lr * self.decay_rate ** (math.floor(e) if self.staircase else e)
-
-
-class CosineDecay(Schedule):
-    """min_lr + (lr0 - min_lr) (1 + cos(pi t / T)) / 2 with t = min(epoch, T):
-    half a cosine from lr0 down to min_lr over ``total_epochs`` = T, then flat
-    (PyTorch's CosineAnnealingLR closed form; Keras' CosineDecay with
-    alpha = min_lr / lr0)."""
-
-    def __init__(self, initial_lr: float, total_epochs: int, min_lr: float = 0.0) -> None:
-        super().__init__(initial_lr)
-        self.total_epochs = positive_int("CosineDecay", "total_epochs", total_epochs)
-        self.min_lr = _nonnegative("CosineDecay", "min_lr", min_lr)
-
-    def lr_at(self, epoch: int) -> float:
-        t = min(max(epoch, 0), self.total_epochs)
-        cos = (1.0 + math.cos(math.pi * t / self.total_epochs)) / 2.0
-        return self.min_lr + (self.initial_lr - self.min_lr) * cos
-
-
-# --- optimizers --------------------------------------------------------------------------
 
 ParamsLike = Iterable[Value] | Module
 
@@ -172,7 +77,7 @@ class Optimizer:
             self.schedule = value
             self._lr = value.initial_lr
         else:
-            self._lr = _nonnegative(type(self).__name__, "lr", value)
+            self._lr = nonnegative_float(type(self).__name__, "lr", value)
             self.schedule = None
 
     # Keras' name for the same thing.
@@ -257,7 +162,7 @@ class Optimizer:
             for p in self._params:
                 p.grad = None
         else:
-            _zero_grads(self._params, False)
+            zero_grads(self._params, False)
 
     def step(self) -> None:
         """Update every parameter that has a gradient."""
@@ -400,9 +305,9 @@ class SGD(Optimizer):
         *,
         learning_rate: float | Schedule | None = None,
     ) -> None:
-        self.momentum = _nonnegative("SGD", "momentum", momentum)
+        self.momentum = nonnegative_float("SGD", "momentum", momentum)
         self.dampening = float(dampening)
-        self.weight_decay = _nonnegative("SGD", "weight_decay", weight_decay)
+        self.weight_decay = nonnegative_float("SGD", "weight_decay", weight_decay)
         self.nesterov = bool(nesterov)
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError("SGD: nesterov needs momentum > 0 and dampening = 0")
@@ -457,8 +362,8 @@ class Adam(Optimizer):
         if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
             raise ValueError(f"Adam: betas must lie in [0, 1), got {tuple(betas)}")
         self.betas = (b1, b2)
-        self.eps = _nonnegative("Adam", "eps", eps)
-        self.weight_decay = _nonnegative("Adam", "weight_decay", weight_decay)
+        self.eps = nonnegative_float("Adam", "eps", eps)
+        self.weight_decay = nonnegative_float("Adam", "weight_decay", weight_decay)
         super().__init__(params, _lr_argument("Adam", lr, learning_rate, 1e-3))
 
     def _hyperparams(self) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import datasets, init
+from nn import datasets, init, mnist
 
 # --- toy problems ----------------------------------------------------------------------
 
@@ -420,7 +420,7 @@ def mirror(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mirror]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     monkeypatch.delenv(datasets.MNIST_URL_ENV, raising=False)
-    monkeypatch.setattr(datasets, "_TIMEOUT_S", 5.0)
+    monkeypatch.setattr(mnist, "_TIMEOUT_S", 5.0)
     try:
         yield state
     finally:
@@ -546,7 +546,7 @@ def test_interrupted_download_removes_the_temporary_file(
         def close(self) -> None:
             pass
 
-    monkeypatch.setattr(datasets, "_progress_bar", lambda *args: Interrupting())
+    monkeypatch.setattr(mnist, "_progress_bar", lambda *args: Interrupting())
     url = mirror.serve("mnist", mnist_files())
     with pytest.raises(KeyboardInterrupt):
         datasets.load_mnist(tmp_path, download=True, base_url=url, checksums={})

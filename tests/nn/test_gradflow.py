@@ -10,7 +10,7 @@ import pytest
 
 import nn
 from autograd import Value
-from nn.gradflow import GradientFlow
+from nn.keras.callbacks.gradflow import GradientFlow
 
 
 def setup(seed: int = 0) -> tuple[nn.Module, list[tuple[Value, np.ndarray]]]:

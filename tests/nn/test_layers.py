@@ -1,4 +1,5 @@
-"""Tests for nn.layers: Linear, Dense (eager and deferred build), Sequential, MLP, Flatten."""
+"""Tests for nn.layers: Linear, Dense (eager and deferred build), Flatten, Dropout; inputs
+that are not numbers."""
 
 from __future__ import annotations
 
@@ -12,44 +13,8 @@ import pytest
 import autograd
 import nn
 from autograd import Value
-from autograd.testing import gradcheck
+from tests.nn.layer_checks import check_module_gradients, random_batch
 from tests.nn.not_numbers import NOT_NUMBERS
-
-RNG = np.random.default_rng(0)
-
-
-def _owner_and_attr(module: nn.Module, dotted: str) -> tuple[Any, str]:
-    """The object holding a dotted parameter name's last part, and that part."""
-    *path, last = dotted.split(".")
-    obj: Any = module
-    for part in path:
-        obj = obj[int(part)] if isinstance(obj, nn.Sequential | list) else getattr(obj, part)
-    return obj, last
-
-
-def check_module_gradients(module: nn.Module, x: np.ndarray) -> None:
-    """gradcheck of sum(w * module(x)) with respect to x and every parameter, in float64.
-
-    The random weights w make every output element matter differently, so a gradient
-    routed to the wrong place cannot cancel out in the sum.
-    """
-    module.to(np.float64)
-    names = [n for n, _ in module.named_parameters()]
-    start = [p.data.copy() for _, p in module.named_parameters()]
-    w = RNG.uniform(0.5, 1.5, size=np.shape(module(x.astype(np.float64)).data))
-
-    def f(xv: Value, *params: Value) -> Value:
-        for name, p in zip(names, params):
-            owner, attr = _owner_and_attr(module, name)
-            setattr(owner, attr, p)
-        return (module(xv) * w).sum()
-
-    assert gradcheck(f, x.astype(np.float64), *start, atol=1e-6, rtol=1e-4)
-
-
-def _x(*shape: int) -> np.ndarray:
-    return RNG.normal(size=shape).astype(np.float32)
-
 
 # --- Linear ---------------------------------------------------------------------------------
 
@@ -58,7 +23,7 @@ def test_linear_computes_x_at_w_plus_b_in_float32() -> None:
     nn.manual_seed(0)
     layer = nn.Linear(5, 3)
     assert layer.weight.shape == (5, 3) and layer.bias is not None and layer.bias.shape == (3,)
-    x = _x(4, 5)
+    x = random_batch(4, 5)
     out = layer(Value(x, requires_grad=False))
     np.testing.assert_allclose(out.data, x @ layer.weight.data + layer.bias.data, rtol=1e-6)
     assert out.dtype == np.float32
@@ -95,13 +60,13 @@ def test_linear_errors() -> None:
 
 
 def test_linear_gradcheck() -> None:
-    check_module_gradients(nn.Linear(4, 3), _x(5, 4))
-    check_module_gradients(nn.Linear(3, 2, bias=False), _x(2, 3))
+    check_module_gradients(nn.Linear(4, 3), random_batch(5, 4))
+    check_module_gradients(nn.Linear(3, 2, bias=False), random_batch(2, 3))
 
 
 def test_input_batch_is_not_a_graph_node() -> None:
     layer = nn.Linear(3, 2)
-    xb = Value(_x(4, 3), requires_grad=False)
+    xb = Value(random_batch(4, 3), requires_grad=False)
     layer(xb).sum().backward()
     assert xb.grad is None
     assert layer.weight.grad is not None and layer.weight.grad.dtype == np.float32
@@ -124,18 +89,18 @@ def test_dense_with_input_dim_builds_at_once() -> None:
 def test_dense_builds_at_first_call() -> None:
     layer = nn.Dense(3)
     assert not layer.built and layer.parameters() == []
-    out = layer(_x(2, 5))
+    out = layer(random_batch(2, 5))
     assert layer.built and layer.kernel is not None and layer.kernel.shape == (5, 3)
     assert out.shape == (2, 3)
     with pytest.raises(ValueError, match=r"Dense: expected inputs with 5 features.*\(2, 4\)"):
-        layer(_x(2, 4))
+        layer(random_batch(2, 4))
 
 
 def test_dense_activation_and_bias_options() -> None:
     nn.manual_seed(0)
     layer = nn.Dense(3, activation="sigmoid", use_bias=False, input_dim=2)
     assert layer.bias is None
-    x = _x(4, 2)
+    x = random_batch(4, 2)
     expected = 1 / (1 + np.exp(-(x @ layer.kernel.data)))  # type: ignore[union-attr]
     np.testing.assert_allclose(layer(x).data, expected, rtol=1e-5)
     assert repr(layer) == "Dense(units=3, activation='sigmoid', use_bias=False, input_dim=2)"
@@ -171,107 +136,18 @@ def test_dense_unknown_activation_raises_at_construction_listing_names() -> None
 def test_dense_gradcheck(act: str | None) -> None:
     nn.manual_seed(3)
     layer = nn.Dense(3, activation=act, input_dim=4, bias_initializer="normal")
-    check_module_gradients(layer, _x(5, 4))
-
-
-# --- Sequential -----------------------------------------------------------------------------
-
-
-def test_sequential_container_protocol() -> None:
-    a, b, c = nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1)
-    model = nn.Sequential(a, b)
-    assert len(model) == 2 and model[0] is a and model[-1] is b
-    assert list(model) == [a, b]
-    assert model.append(c) is model and len(model) == 3 and model[2] is c
-    sub = model[1:]
-    assert isinstance(sub, nn.Sequential) and list(sub) == [b, c]
-    assert nn.Sequential([a, b]).layers == [a, b]
-    with pytest.raises(TypeError, match="Modules"):
-        nn.Sequential(a, "relu")  # type: ignore[arg-type]
-
-
-def test_sequential_forward_chains_layers() -> None:
-    nn.manual_seed(0)
-    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
-    x = _x(4, 2)
-    h = np.tanh(x @ model[0].weight.data + model[0].bias.data)
-    np.testing.assert_allclose(
-        model(x).data, h @ model[2].weight.data + model[2].bias.data, rtol=1e-5
-    )
-
-
-def test_sequential_propagates_input_dim_so_every_dense_builds() -> None:
-    model = nn.Sequential(
-        nn.Dense(16, activation="relu", input_dim=8),
-        nn.Dense(4, activation="tanh"),
-        nn.Dense(2),
-    )
-    assert model.built
-    assert [p.shape for p in model.parameters()] == [(8, 16), (16,), (16, 4), (4,), (4, 2), (2,)]
-    assert model.count_params() == 8 * 16 + 16 + 16 * 4 + 4 + 4 * 2 + 2
-    assert model.output_shape((8,)) == (2,)
-
-
-def test_sequential_add_after_build_builds_the_new_layer() -> None:
-    model = nn.Sequential(nn.Dense(4, input_dim=3))
-    model.add(nn.ReLU())
-    model.add(nn.Dense(2))
-    assert model.built and model[2].kernel.shape == (4, 2)
-
-
-def test_sequential_without_input_dim_builds_at_first_call_or_build() -> None:
-    model = nn.Sequential(nn.Dense(4, activation="relu"), nn.Dense(2))
-    assert not model.built and model.parameters() == []
-    model(_x(3, 6))
-    assert model.built and model[0].kernel.shape == (6, 4)
-    other = nn.Sequential(nn.Flatten(), nn.Dense(5), nn.Dense(1))
-    other.build((2, 3))
-    assert other.built and other[1].kernel.shape == (6, 5)
-    assert other.output_shape((2, 3)) == (1,)
-
-
-def test_sequential_rejects_incompatible_known_shapes() -> None:
-    with pytest.raises(ValueError, match=r"input shape \(3,\) does not end in 4"):
-        nn.Sequential(nn.Linear(2, 3), nn.Linear(4, 1))
-
-
-def test_sequential_gradcheck() -> None:
-    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Dense(2, input_dim=4), nn.Softplus())
-    check_module_gradients(model, _x(4, 3))
-
-
-# --- MLP, Flatten, Identity -----------------------------------------------------------------
-
-
-def test_mlp_structure() -> None:
-    model = nn.MLP([2, 8, 8, 1], activation="tanh", output_activation="sigmoid")
-    kinds = [type(m).__name__ for m in model]
-    assert kinds == ["Linear", "Tanh", "Linear", "Tanh", "Linear", "Sigmoid"]
-    assert model(_x(5, 2)).shape == (5, 1)
-    assert [n for n, _ in model.named_parameters()][:2] == ["0.weight", "0.bias"]
-    prelu_mlp = nn.MLP([2, 3, 3, 1], activation="prelu")
-    slopes = [m.weight for m in prelu_mlp if isinstance(m, nn.PReLU)]
-    assert len(slopes) == 2 and slopes[0] is not slopes[1]  # one fresh slope per layer
-    with pytest.raises(ValueError, match="at least an input and an output"):
-        nn.MLP([3])
-    with pytest.raises(ValueError, match="shared"):
-        nn.MLP([2, 3, 1], activation=nn.PReLU())
-
-
-def test_mlp_gradcheck() -> None:
-    nn.manual_seed(0)
-    check_module_gradients(nn.MLP([3, 4, 2], activation="elu"), _x(3, 3))
+    check_module_gradients(layer, random_batch(5, 4))
 
 
 def test_flatten_and_identity() -> None:
-    x = _x(2, 3, 4)
+    x = random_batch(2, 3, 4)
     flat = nn.Flatten()(Value(x))
     assert flat.shape == (2, 12)
     np.testing.assert_array_equal(flat.data, x.reshape(2, 12))
     assert nn.Flatten().output_shape((3, 4)) == (12,)
     v = Value(x)
     assert nn.Identity()(v) is v
-    check_module_gradients(nn.Sequential(nn.Flatten(), nn.Linear(6, 2)), _x(2, 2, 3))
+    check_module_gradients(nn.Sequential(nn.Flatten(), nn.Linear(6, 2)), random_batch(2, 2, 3))
 
 
 def test_manual_seed_gives_identical_weights() -> None:
@@ -296,18 +172,10 @@ def test_layers_keep_float32_parameters_and_gradients() -> None:
     ]
     for make in makers:
         model = make()
-        out = model(Value(_x(4, 3), requires_grad=False))
+        out = model(Value(random_batch(4, 3), requires_grad=False))
         out.sum().backward()
         for p in model.parameters():
             assert p.dtype == np.float32 and p.grad.dtype == np.float32
-
-
-def test_append_of_a_layer_that_does_not_fit_leaves_the_model_as_it_was() -> None:
-    model = nn.Sequential(nn.Linear(4, 8))
-    with pytest.raises(ValueError, match="Linear"):
-        model.append(nn.Linear(5, 2))
-    assert len(model) == 1
-    assert model(np.ones((2, 4))).shape == (2, 8)
 
 
 def test_a_lazy_dense_refuses_to_build_from_a_lone_sample() -> None:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nn
-from nn.metrics import (
+from nn.keras.metrics import (
     Accuracy,
     BinaryAccuracy,
     CategoricalAccuracy,

@@ -12,7 +12,7 @@ import pytest
 
 import nn
 from autograd import Value
-from nn.plot import plot_model
+from nn.keras.plot import plot_model
 
 
 def plot(model: nn.Module, path: Path, **kwargs: object) -> graphviz.Digraph:

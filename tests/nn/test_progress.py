@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 import nn
-from nn import progress
-from nn.callbacks import overrides
 from nn.datasets import make_moons
+from nn.keras import progress
+from nn.keras.callbacks.base import overrides
 
 
 class FakeTerminal(io.StringIO):

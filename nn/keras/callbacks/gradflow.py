@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from nn.callbacks import Callback
+from nn.keras.callbacks.base import Callback
 from nn.module import Module
 
 __all__ = ["GradientFlow"]

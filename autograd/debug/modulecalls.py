@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.node import CLOCK, Node
+from autograd.node import CLOCK
+from autograd.value import Value
 
 # A reference to a Value that does not keep it alive: (id, stamp, shape). Recording a
 # call ticks the version clock, so every Value made afterwards has a larger
@@ -23,7 +24,7 @@ from autograd.node import CLOCK, Node
 Ref = tuple[int, int, tuple[int, ...]]
 
 
-def call_key(v: Node) -> tuple[int, int]:
+def call_key(v: Value) -> tuple[int, int]:
     return id(v), v._version
 
 
@@ -56,7 +57,7 @@ class CallRecord:
         return f"CallRecord(inputs {self.input_shapes}, outputs {self.output_shapes})"
 
 
-def _ref(v: Node) -> Ref:
+def _ref(v: Value) -> Ref:
     d = v._data
     return id(v), v._version, () if type(d) is float else d.shape
 
@@ -66,20 +67,20 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
     is not a Value in a graph (under no_grad, or a constant): nothing to draw then."""
     # Every module call of every training step comes here, so the common case (one
     # Value in, one Value out) takes no helper calls and no lists.
-    if isinstance(out, Node):
+    if isinstance(out, Value):
         if not out._requires_grad:
             return None
         d = out._data
         outs: tuple[Ref, ...] = ((id(out), out._version, () if type(d) is float else d.shape),)
     elif isinstance(out, tuple | list):
-        outs = tuple([_ref(o) for o in out if isinstance(o, Node) and o._requires_grad])
+        outs = tuple([_ref(o) for o in out if isinstance(o, Value) and o._requires_grad])
         if not outs:
             return None
     else:
         return None
     if len(args) == 1 and not kwargs:
         a = args[0]
-        if isinstance(a, Node):
+        if isinstance(a, Value):
             d = a._data
             ins: tuple[Ref, ...] = ((id(a), a._version, () if type(d) is float else d.shape),)
         else:
@@ -89,11 +90,11 @@ def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Call
         # after the large matrix products a measurable one): a loss takes this path.
         refs = []
         for a in args:
-            if isinstance(a, Node):
+            if isinstance(a, Value):
                 refs.append(_ref(a))
         if kwargs:
             for a in kwargs.values():
-                if isinstance(a, Node):
+                if isinstance(a, Value):
                     refs.append(_ref(a))
         ins = tuple(refs)
     rec = _new_record(CallRecord)  # no __init__ call: this is on every step's path
@@ -113,8 +114,8 @@ class Box:
     name: str
     module: Any
     record: CallRecord
-    inputs: list[Node] = field(default_factory=list)  # found in the graph
-    outputs: list[Node] = field(default_factory=list)
+    inputs: list[Value] = field(default_factory=list)  # found in the graph
+    outputs: list[Value] = field(default_factory=list)
 
 
 def _direct_params(module: Any) -> list[Any]:
@@ -159,20 +160,20 @@ def module_boxes(model: Any) -> dict[tuple[int, int], Box]:
     return boxes
 
 
-def box_inputs(out: Node, box: Box, boxes: dict[tuple[int, int], Box]) -> list[Node]:
+def box_inputs(out: Value, box: Box, boxes: dict[tuple[int, int], Box]) -> list[Value]:
     """The Values where a call's graph begins, walking back from its output `out`.
 
     The walk stops at the call's recorded inputs and at outputs of other boxes; all
     it passes (the call's own ops, its parameters, constants) is inside the box.
     """
     stop = {r[:2] for r in box.record.inputs}
-    found: list[Node] = []
+    found: list[Value] = []
     seen = {id(out)}
     stack = [out]
     while stack:
         node = stack.pop()
         for p in node._inputs:
-            if not isinstance(p, Node) or id(p) in seen:
+            if not isinstance(p, Value) or id(p) in seen:
                 continue
             seen.add(id(p))
             k = call_key(p)

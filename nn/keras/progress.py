@@ -31,7 +31,7 @@ import sys
 import time
 from typing import Any, TextIO
 
-from nn.callbacks import Callback, Logs
+from nn.keras.callbacks.base import Callback, Logs
 
 __all__ = [
     "EpochLines",

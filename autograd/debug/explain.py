@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 
 from autograd.backprop import fit
+from autograd.debug.text import SYMBOLS, short_ids, short_kw, summarize
 from autograd.node import inputs_first, inputs_of, keywords_of
 from autograd.value import Value
-from autograd.viz import _SYMBOLS, _short_kw, short_ids, summarize
 
 __all__ = ["BackwardExplanation", "BackwardStep", "InputStep", "explain_backward"]
 
@@ -185,12 +185,12 @@ def _d(top: str, bottom: str) -> str:
 
 def _expression(node: Value, names: list[str]) -> str:
     op = node.op
-    sym = _SYMBOLS.get(op)
+    sym = SYMBOLS.get(op)
     if sym is not None and len(names) == 2 and not keywords_of(node):
         return f"{names[0]} {sym} {names[1]}"
     if op == "neg" and len(names) == 1:
         return f"-{names[0]}"
-    kw = _short_kw(keywords_of(node), limit=40)
+    kw = short_kw(keywords_of(node), limit=40)
     return f"{op}({', '.join(names + ([kw] if kw else []))})"
 
 
@@ -224,15 +224,7 @@ def explain_backward(root: Value, max_nodes: int = 40) -> BackwardExplanation:
     Graphs of more than ``max_nodes`` Values are refused with ValueError. `.grad` is not
     touched: the replay keeps its own gradients (see `BackwardExplanation.grad`).
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"explain_backward: root must be a Value, got {type(root).__name__}")
-    if root.size != 1:
-        raise ValueError(
-            f"explain_backward: the root has shape {root.shape}; start from one number "
-            "(for example .sum() or .mean() of it)"
-        )
-    if not root.requires_grad:
-        raise ValueError("explain_backward: the root does not require grad (a constant)")
+    _check_root(root)
     order = _collect(root, max_nodes)
     ids = short_ids(order)
     names = {id(v): v.name or ids[id(v)] for v in order}
@@ -243,31 +235,54 @@ def explain_backward(root: Value, max_nodes: int = 40) -> BackwardExplanation:
     steps: list[BackwardStep] = []
     for node in order:
         g = grads.get(id(node))
-        if g is None or node._op is None or not node.requires_grad:
+        if g is None or node.is_leaf or not node.requires_grad:
             continue
-        ins = inputs_of(node)
-        in_names = [names[id(p)] if isinstance(p, Value) else summarize(p) for p in ins]
-        step = BackwardStep(
-            index=len(steps) + 1,
-            node=node,
-            name=names[id(node)],
-            op=node.op,
-            expression=_expression(node, in_names),
-            upstream=g,
-            arrivals=arrivals.get(id(node), 1),
-            root_name=root_name,
-        )
-        for p, name, (local, gi) in zip(ins, in_names, _input_gradients(node, ins, g)):
-            if gi is None:
-                step.inputs.append(InputStep(name, p, None, None))
+        step = _step(node, g, names, root_name, len(steps) + 1, arrivals.get(id(node), 1))
+        for i in step.inputs:
+            if i.is_constant:
                 continue
-            step.inputs.append(InputStep(name, p, local, gi))
-            prev = grads.get(id(p))
-            grads[id(p)] = gi if prev is None else prev + gi
-            arrivals[id(p)] = arrivals.get(id(p), 0) + 1
+            key = id(i.input)
+            prev = grads.get(key)
+            grads[key] = i.contribution if prev is None else prev + i.contribution
+            arrivals[key] = arrivals.get(key, 0) + 1
         steps.append(step)
-    leaves = [(names[id(v)], v) for v in reversed(order) if v._op is None and v.requires_grad]
+    leaves = [(names[id(v)], v) for v in reversed(order) if v.is_leaf and v.requires_grad]
     return BackwardExplanation(root, root_name, steps, grads, leaves)
+
+
+def _check_root(root: Any) -> None:
+    """Refuse a root that backward itself would refuse: not a Value, more than one
+    number, or a constant."""
+    if not isinstance(root, Value):
+        raise TypeError(f"explain_backward: root must be a Value, got {type(root).__name__}")
+    if root.size != 1:
+        raise ValueError(
+            f"explain_backward: the root has shape {root.shape}; start from one number "
+            "(for example .sum() or .mean() of it)"
+        )
+    if not root.requires_grad:
+        raise ValueError("explain_backward: the root does not require grad (a constant)")
+
+
+def _step(
+    node: Value, g: Any, names: dict[int, str], root_name: str, index: int, arrivals: int
+) -> BackwardStep:
+    """The step at `node`, where the gradient `g` arrived: what it passes to each input."""
+    ins = inputs_of(node)
+    in_names = [names[id(p)] if isinstance(p, Value) else summarize(p) for p in ins]
+    step = BackwardStep(
+        index=index,
+        node=node,
+        name=names[id(node)],
+        op=node.op,
+        expression=_expression(node, in_names),
+        upstream=g,
+        arrivals=arrivals,
+        root_name=root_name,
+    )
+    for p, name, (local, gi) in zip(ins, in_names, _input_gradients(node, ins, g)):
+        step.inputs.append(InputStep(name, p, local, gi))
+    return step
 
 
 def _input_gradients(node: Value, ins: tuple[Any, ...], g: Any) -> list[tuple[Any, Any]]:

@@ -2,12 +2,12 @@
 
 Each layer is one box: its name and type (with the activation of a Dense), its input
 and output shapes, with None for the batch axis as Keras writes it, and its parameter
-count; boxes are joined in the order data flows through a `Sequential`. Shapes come
-from the layers' own hooks (``declared_input_shape``, ``output_shape``), so a model
-is drawn before it has seen any data; where a shape cannot be known yet (a lazily built
-model that was never called), the box says "?". For a model that is not a Sequential,
-its direct submodules are drawn in attribute order, with the shapes of their last call
-when there was one.
+count; boxes are joined in the order data flows through a chain of layers (a
+`Sequential`). Shapes come from the layers' own hooks (``declared_input_shape``,
+``output_shape``), so a model is drawn before it has seen any data; where a shape
+cannot be known yet (a lazily built model that was never called), the box says "?". For
+a model that is not a Sequential, its direct submodules are drawn in attribute order,
+with the shapes of their last call when there was one.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from autograd.modulecalls import CallRecord
-from autograd.viz import new_digraph, record_label, render
-from nn.layers import Dense, Sequential
+from autograd.debug.dot import record_label
+from autograd.debug.modulecalls import CallRecord
+from autograd.debug.render import new_digraph, render
+from nn.keras.base import layer_chain
+from nn.layers import Dense
 from nn.module import Module, Shape
 
 if TYPE_CHECKING:
@@ -64,11 +66,12 @@ def _safe_output_shape(layer: Module, shape: Shape | None) -> Shape | None:
 def _rows(model: Module) -> list[tuple[str, Module, Shape | None, Shape | None]]:
     """(name, layer, input shape, output shape) for each layer drawn."""
     rows: list[tuple[str, Module, Shape | None, Shape | None]] = []
-    if isinstance(model, Sequential):
+    chain = layer_chain(model)
+    if chain is not None:
         shape = model.declared_input_shape()
-        if shape is None and len(model) > 0:
-            shape = _recorded_shapes(model[0])[0]
-        for i, layer in enumerate(model):
+        if shape is None and chain:
+            shape = _recorded_shapes(chain[0])[0]
+        for i, layer in enumerate(chain):
             out = _safe_output_shape(layer, shape)
             if out is None:
                 out = _recorded_shapes(layer)[1]
