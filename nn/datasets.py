@@ -23,6 +23,7 @@ import math
 
 import numpy as np
 
+from nn.idx import PathLike as PathLike  # re-exported: the path type the loaders accept
 from nn.idx import load_idx
 from nn.init import seeded_generator
 from nn.mnist import (

@@ -223,8 +223,9 @@ def normal(
 def _truncated_standard_normal(dims: Shape, gen: np.random.Generator) -> np.ndarray:
     """N(0, 1) restricted to [-2, 2], by redrawing every value outside until none is left.
 
-    Each round keeps about 95.4% of what it draws, so a million values need about five
-    rounds, each over the few values still outside only.
+    A normal draw lies within two standard deviations with probability 0.954, so each
+    round redraws only the few values still outside, and a handful of rounds suffice
+    even for large arrays.
     """
     values = gen.standard_normal(size=dims)
     flat = values.reshape(-1)  # a view: writes land in ``values``

@@ -58,7 +58,8 @@ def _classes() -> tuple[Any, Any]:
                     INSTALL_HINT.format(source=source, fmt=fmt, target=target)
                 ) from None
 
-    for cls in (GraphvizNotInstalled, GraphPicture):  # named as if defined at top level
+    # Reprs and tracebacks then name them plainly, not as _classes.<locals>.GraphPicture.
+    for cls in (GraphvizNotInstalled, GraphPicture):
         cls.__qualname__ = cls.__name__
     _CLASSES = (GraphPicture, GraphvizNotInstalled)
     return _CLASSES

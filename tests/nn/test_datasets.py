@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nn import datasets, init, mnist
+from nn import datasets, idx, init, mnist, toy_datasets
 
 # --- toy problems ----------------------------------------------------------------------
 
@@ -551,3 +551,11 @@ def test_interrupted_download_removes_the_temporary_file(
     with pytest.raises(KeyboardInterrupt):
         datasets.load_mnist(tmp_path, download=True, base_url=url, checksums={})
     assert leftovers(tmp_path / "mnist") == []
+
+
+def test_every_dataset_is_importable_from_nn_datasets() -> None:
+    for name in datasets.__all__:
+        assert getattr(datasets, name) is not None
+    assert datasets.make_moons is toy_datasets.make_moons
+    assert datasets.load_idx is idx.load_idx
+    assert datasets.load_mnist is mnist.load_mnist

@@ -12,6 +12,7 @@ import nn
 from autograd import Value
 from autograd.testing import gradcheck
 from nn import losses as L
+from nn import torch_losses
 from tests.nn.not_numbers import NOT_NUMBERS
 
 RNG = np.random.default_rng(0)
@@ -385,3 +386,11 @@ def test_errors_about_numbers_keep_their_own_message_in_losses() -> None:
         nn.MSELoss()(Value(np.zeros((2, 2))), [[1, 2], [3, 4], [5, 6]])
     with pytest.raises(TypeError, match=r"^CrossEntropyLoss: class labels must be integers"):
         nn.CrossEntropyLoss()(Value(_Z), [0.5, 1.0])
+
+
+def test_every_loss_is_importable_from_nn_losses() -> None:
+    for name in L.__all__:
+        assert getattr(L, name) is not None
+    for name in ("MSELoss", "CrossEntropyLoss", "cross_entropy", "nll_loss"):
+        assert getattr(L, name) is getattr(torch_losses, name)
+    assert isinstance(L.SparseCategoricalCrossentropy(), torch_losses.Loss)

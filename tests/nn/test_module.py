@@ -12,6 +12,7 @@ import pytest
 
 import nn
 from autograd import Value
+from nn import module, parameter, state_dict
 
 
 class Block(nn.Module):
@@ -454,3 +455,11 @@ def test_get_and_set_weights_as_keras_has_them() -> None:
         np.testing.assert_array_equal(w0, w1)
     with pytest.raises(ValueError, match="set_weights: some layers are not built"):
         nn.Sequential(nn.Dense(2)).set_weights([])
+
+
+def test_parameter_and_state_dict_names_are_importable_from_nn_module() -> None:
+    assert module.Parameter is parameter.Parameter
+    assert module.StateDictError is state_dict.StateDictError
+    assert module.LoadResult is state_dict.LoadResult
+    for name in module.__all__:
+        assert getattr(module, name) is not None

@@ -10,6 +10,7 @@ import pytest
 
 import nn
 from autograd import Value
+from nn import optim, schedules
 
 RNG = np.random.default_rng(0)
 STEPS = 5
@@ -523,3 +524,10 @@ def test_state_dict_keeps_the_rate_a_schedule_had_reached() -> None:
     again.load_state_dict(opt.state_dict())  # the same schedule: its position
     assert again.schedule is not None and again.schedule.epoch == 3
     assert again.lr == pytest.approx(0.0125)
+
+
+def test_schedules_are_importable_from_nn_optim() -> None:
+    for name in schedules.__all__:
+        assert getattr(optim, name) is getattr(schedules, name)
+    for name in optim.__all__:
+        assert getattr(optim, name) is not None
