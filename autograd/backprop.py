@@ -45,19 +45,19 @@ def toposort(root: Node) -> list[Node]:
     node comes before its inputs. A node is pushed a second time, marked, when it is
     opened, so that it is listed when popped again, after all its inputs."""
     order: list[Node] = []
-    visited: set[int] = set()
+    visited: set[Node] = set()  # (a node hashes by identity)
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, inputs_listed = stack.pop()
         if inputs_listed:
             order.append(node)
             continue
-        if id(node) in visited:
+        if node in visited:
             continue
-        visited.add(id(node))
+        visited.add(node)
         stack.append((node, True))
         for p in reversed(node._inputs):  # the first input is walked first
-            if isinstance(p, Node) and p._requires_grad and id(p) not in visited:
+            if isinstance(p, Node) and p._requires_grad and p not in visited:
                 stack.append((p, False))
     order.reverse()
     return order
@@ -69,51 +69,44 @@ def backpropagate(
     retain_graph: bool,
     create_graph: bool,
     inner_grads: bool | None = None,
-    wanted: set[int] | None = None,
-) -> dict[int, Any]:
+    wanted: set[Node] | None = None,
+) -> dict[Node, Any]:
     """Run the chain rule from `root` (whose gradient is `seed`) to the leaves.
 
     Without `wanted`, each leaf's gradient is added to its `.grad`, and so is that of
-    each inner node that keeps it (`keeps_grad`). With `wanted` (ids of nodes), no
-    `.grad` changes: those nodes' gradients are returned, by id."""
+    each inner node that keeps it (`keeps_grad`). With `wanted`, no `.grad` changes:
+    the gradients of those nodes are returned."""
     order = toposort(root)
-    if wanted is None and not create_graph and not anomaly.MODE.enabled and _all_floats(order):
-        _backpropagate_floats(order, seed, retain_graph, inner_grads)
-        return {}
-    grads: dict[int, Any] = {id(root): seed}  # each node's running total, by id
+    grads: dict[Node, Any] = {root: seed}  # each node's running total
     borrowed = {id(seed)}  # ids of arrays the engine must not keep as a leaf's .grad
-    found: dict[int, Any] = {}
+    found: dict[Node, Any] = {}
+    checking = anomaly.MODE.enabled  # anomaly mode: every gradient checked for nan/inf
     was_recording = GRAD_MODE.enabled
     GRAD_MODE.enabled = create_graph  # with create_graph, rules record their own graph
     node = root
     try:
         for node in order:
-            g = grads.pop(id(node), None)
+            g = grads.pop(node, None)
             if g is None:  # no path from root carried a gradient here
                 continue
             if wanted is None:
                 _store(node, g, inner_grads, borrowed)
-            elif id(node) in wanted:
-                found[id(node)] = g
+            elif node in wanted:
+                found[node] = g
             if node._op is None:  # a leaf: nothing further back
                 continue
-            for i, p, gi in vjp(node, g, create_graph):
-                if gi is g:  # passed through unchanged: shared with other inputs
+            for i, p, gi in vjp(node, g, create_graph):  # the chain rule, input by input
+                if gi is g and type(gi) is np.ndarray:  # passed on unchanged: shared
                     borrowed.add(id(gi))
-                if anomaly.MODE.enabled:
+                if checking:
                     anomaly.check_gradient(node, i, gi)
-                gi = _fit_input(node, i, gi, p)
-                total = grads.get(id(p))
-                grads[id(p)] = gi if total is None else total + gi
+                gi = fit(gi, p, node, i)
+                total = grads.get(p)
+                grads[p] = gi if total is None else total + gi
             if not retain_graph:
                 _release(node)
     except (TypeError, IndexError, AttributeError) as exc:
-        if type(exc) in (TypeError, IndexError, AttributeError) and not str(exc).startswith(
-            "backward:"
-        ):
-            # Python's own words from inside a gradient rule (a user's primitive, most
-            # likely): name the node, and say what a rule must be. Only these exact
-            # types are made anew; a subclass keeps its type and its fields.
+        if _python_words(exc):
             raise type(exc)(rule_error_text(node, exc)) from exc
         raise
     finally:
@@ -121,66 +114,28 @@ def backpropagate(
     return found
 
 
-def _all_floats(order: list[Node]) -> bool:
-    """Whether every node holds a Python float: the scalar level, which
-    `_backpropagate_floats` serves."""
-    return all(type(node._data) is float for node in order)
+def _python_words(exc: Exception) -> bool:
+    """Whether an error is Python's own words from inside a gradient rule (a user's
+    primitive, most likely), which backward says again naming the node and what a rule
+    must be. Only these exact types are made anew (a subclass keeps its type and its
+    fields), and the engine's own messages ("backward: ...") stay as they are."""
+    return type(exc) in (TypeError, IndexError, AttributeError) and not str(exc).startswith(
+        "backward:"
+    )
 
 
-def _backpropagate_floats(
-    order: list[Node], seed: float, retain_graph: bool, inner_grads: bool | None
-) -> None:
-    """`backpropagate` for a graph whose every node holds a Python float (the scalar
-    level), storing gradients in `.grad`, with only the steps floats need.
-
-    The steps are the plain loop's, in the same order, so the gradients are the same
-    bit for bit (a test checks it on random programs). What is left out never applies
-    to floats: fitting a gradient's shape and dtype (a rule on floats gives a float;
-    anything else is fitted as in the plain loop), array ownership, recording the
-    gradient's graph, anomaly checks. It keeps half a scalar training step's time
-    (benchmarks/scalar.py)."""
-    keep_inner = inner_grads is not False  # scalar-level inner nodes keep theirs
-    grads: dict[int, Any] = {id(order[0]): seed}
-    for node in order:
-        g = grads.pop(id(node), None)
-        if g is None:
-            continue
-        op = node._op
-        if op is None or node.grad is not None or keep_inner or node._retains_grad:
-            node.grad = g if node.grad is None else node.grad + g
-        if op is None:
-            continue
-        rules = op.vjps
-        if rules is None:  # variadic, released, or without rules: the plain step says
-            for i, p, gi in vjp(node, g, False):
-                _add_float(grads, node, i, p, gi)
-            if not retain_graph:
-                _release(node)
-            continue
-        inputs = node._inputs
-        args = []
-        for p in inputs:
-            if isinstance(p, Node):
-                if p._version > node._version:
-                    raise changed_error(node, p)
-                args.append(p._data)
-            else:
-                args.append(p)
-        kw = node._kwargs or _NO_KEYWORDS
-        out = node._data
-        for i, p in enumerate(inputs):
-            if isinstance(p, Node) and p._requires_grad:
-                _add_float(grads, node, i, p, rules[i](g, out, *args, **kw))
-        if not retain_graph:
-            _release(node)
-
-
-def _add_float(grads: dict[int, Any], node: Node, i: int, p: Node, gi: Any) -> None:
-    """Add input i's gradient to its running total (fitted if a rule gave no float)."""
-    if type(gi) is not float:
-        gi = _fit_input(node, i, gi, p)
-    total = grads.get(id(p))
-    grads[id(p)] = gi if total is None else total + gi
+def _raw_inputs(node: Node) -> list[Any]:
+    """The data of a node's inputs, after checking that none changed since the node
+    read it (a Value whose version is newer than the node's)."""
+    args = []
+    for p in node._inputs:
+        if isinstance(p, Node):
+            if p._version > node._version:
+                raise changed_error(node, p)
+            args.append(p._data)
+        else:
+            args.append(p)
+    return args
 
 
 def vjp(node: Node, g: Any, create_graph: bool) -> list[tuple[int, Node, Any]]:
@@ -194,15 +149,10 @@ def vjp(node: Node, g: Any, create_graph: bool) -> list[tuple[int, Node, Any]]:
     if rules is None and op.vjp_all is None:
         raise released_error(node) if op is not op.live else no_rule_error(op)
     inputs = node._inputs
-    args = []
-    for p in inputs:
-        if isinstance(p, Node):
-            if p._version > node._version:  # its data changed after this node read it
-                raise changed_error(node, p)
-            args.append(p if create_graph else p._data)
-        else:
-            args.append(p)
-    out = node if create_graph else node._data
+    args = _raw_inputs(node)  # (which also checks that no input changed since)
+    out = node._data
+    if create_graph:  # the rules read the Values, so that what they compute is recorded
+        args, out = list(inputs), node
     kw = node._kwargs or _NO_KEYWORDS
     every = op.vjp_all(g, out, *args, **kw) if rules is None else None
     grads = []
@@ -216,15 +166,27 @@ def vjp(node: Node, g: Any, create_graph: bool) -> list[tuple[int, Node, Any]]:
 _NO_KEYWORDS: dict[str, Any] = {}
 
 
-def fit(g: Any, target: Node) -> Any:
+def fit(g: Any, target: Node, node: Node | None = None, i: int = 0) -> Any:
     """Sum gradient `g` back to `target`'s shape and give it target's dtype.
 
     Broadcasting in the forward pass (a bias added to every row) means a rule's
     gradient has the output's shape; this is the one place it is summed back to the
-    input's (`sum_to`), for every edge of every graph."""
+    input's (`sum_to`), for every edge of every graph. A gradient that cannot fit
+    raises an error naming `node` and its input `i`, the target."""
     d = target._data
+    if type(g) is float and type(d) is float:  # scalar level: nothing to fit
+        return g
+    try:
+        return _fitted(g, d)
+    except (ValueError, TypeError) as exc:  # a shape that cannot fit; a complex gradient
+        if node is None:
+            raise
+        raise misfit_error(node, i, target, exc) from None
+
+
+def _fitted(g: Any, d: Any) -> Any:
     gd = g._data if isinstance(g, Node) else g
-    if type(d) is float:  # scalar level: a Python float
+    if type(d) is float:
         return g if type(gd) is float else ops.sum_to(g, shape=None)
     if type(g) is float:  # a Python float reaching a numpy input: of the input's type
         g = gd = d.dtype.type(g)
@@ -236,14 +198,6 @@ def fit(g: Any, target: Node) -> Any:
             raise complex_gradient_error(gdtype, d.dtype)
         g = ops.astype(g, dtype=d.dtype)
     return g
-
-
-def _fit_input(node: Node, i: int, gi: Any, p: Node) -> Any:
-    """`fit` for input i of `node`, with an error naming both when it cannot fit."""
-    try:
-        return fit(gi, p)
-    except (ValueError, TypeError) as exc:  # a shape that cannot fit; a complex gradient
-        raise misfit_error(node, i, p, exc) from None
 
 
 def keeps_grad(node: Node, inner_grads: bool | None, g: Any) -> bool:
@@ -363,11 +317,11 @@ def gradients(
     if retain_graph is None:
         retain_graph = create_graph
     seed = seed_gradient(output, grad_output, "gradients", create_graph)
-    found = backpropagate(output, seed, retain_graph, create_graph, wanted={id(x) for x in ins})
+    found = backpropagate(output, seed, retain_graph, create_graph, wanted=set(ins))
     result = []
     handed = {id(seed)}  # ids of arrays the caller holds or that were returned already
     for x in ins:
-        g = found.get(id(x))
+        g = found.get(x)
         if g is None:
             d = x._data
             g = 0.0 if type(d) is float else np.zeros_like(d)

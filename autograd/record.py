@@ -82,7 +82,8 @@ def apply(op: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
         if isinstance(a, Node):
             if first_value is None:
                 first_value = a
-            requires_grad = requires_grad or a._requires_grad
+            if a._requires_grad:
+                requires_grad = True
             datas.append(a._data)
         else:
             datas.append(a)
