@@ -301,19 +301,7 @@ def gradients(
     Value: x * 2 gives 2 whatever x is); otherwise they are raw floats/arrays. An input
     the output does not depend on gets zeros of its shape.
     """
-    if not isinstance(output, Node):
-        raise TypeError(f"gradients: output must be a Value, got {type(output).__name__}")
-    ins: list[Node] = [inputs] if isinstance(inputs, Node) else list(inputs)
-    for i, x in enumerate(ins):
-        if not isinstance(x, Node):
-            raise TypeError(f"gradients: inputs[{i}] is a {type(x).__name__}, not a Value")
-        if not x._requires_grad:
-            raise ValueError(
-                f"gradients: inputs[{i}] (shape {shape_of(x)}) has requires_grad=False, "
-                "so no gradient is computed for it"
-            )
-    if not output._requires_grad:
-        raise ValueError("gradients: the output does not depend on any Value that requires grad")
+    ins = _checked_inputs(output, inputs)
     if retain_graph is None:
         retain_graph = create_graph
     seed = seed_gradient(output, grad_output, "gradients", create_graph)
@@ -337,3 +325,22 @@ def gradients(
             g = constant(output, g)
         result.append(g)
     return result
+
+
+def _checked_inputs(output: Node, inputs: Sequence[Node] | Node) -> list[Node]:
+    """The inputs of `gradients` as a list, each checked to be a Value that requires
+    grad, as the output must be."""
+    if not isinstance(output, Node):
+        raise TypeError(f"gradients: output must be a Value, got {type(output).__name__}")
+    ins: list[Node] = [inputs] if isinstance(inputs, Node) else list(inputs)
+    for i, x in enumerate(ins):
+        if not isinstance(x, Node):
+            raise TypeError(f"gradients: inputs[{i}] is a {type(x).__name__}, not a Value")
+        if not x._requires_grad:
+            raise ValueError(
+                f"gradients: inputs[{i}] (shape {shape_of(x)}) has requires_grad=False, "
+                "so no gradient is computed for it"
+            )
+    if not output._requires_grad:
+        raise ValueError("gradients: the output does not depend on any Value that requires grad")
+    return ins

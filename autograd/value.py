@@ -10,68 +10,16 @@ operator and method below is a one-line call of a primitive of the ops table
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from autograd import backprop, ops
 from autograd.convert import as_data, data_of
-from autograd.errors import complex_operand_error, operands_error
 from autograd.node import CLOCK, Node
+from autograd.operators import binary_operator
 from autograd.ops.shape import as_index
-from autograd.record import apply
-
-_NO_KEYWORDS: dict[str, Any] = {}
-
-# The constant operands that Value's operators convert or refuse before the forward:
-# np.float64 becomes the Python float it subclasses (numpy would promote float32 data
-# to float64 for it, and make a scalar-level result a numpy scalar); a complex number
-# is refused, because its result would be complex.
-_RECAST = frozenset({np.float64, complex, np.complex64, np.complex128, np.clongdouble})
-
-
-def _operator(op: Any, reflected: bool = False) -> Callable[[Value, Any], Any]:
-    """The method of Value for a binary operator: `op(value, other)`, or
-    `op(other, value)` when `reflected` (``__radd__``).
-
-    A Python float or a Value goes straight to the primitive. np.float64 becomes the
-    Python float it subclasses; a complex number is refused (its result would be
-    complex); a list or tuple is converted as `Value` converts data. An operand that is
-    not a number at all (a string, None, an object) gets NotImplemented, so that Python
-    raises its own "unsupported operand type(s) for +: 'Value' and 'str'" after trying
-    the operand's reflected method."""
-
-    def method(value: Value, other: Any) -> Any:
-        kind = type(other)
-        if kind is not float and not isinstance(other, Value):
-            if kind in _RECAST:
-                if kind is not np.float64:
-                    raise complex_operand_error(op, value, other)
-                other = float(other)
-            elif isinstance(other, list | tuple):
-                try:
-                    other = as_data(other)
-                except TypeError as exc:
-                    raise _operands_error(op, value, other, reflected, exc) from None
-            elif not isinstance(other, numbers.Number | np.ndarray | np.generic):
-                return NotImplemented
-        try:
-            return apply(op, (other, value) if reflected else (value, other), _NO_KEYWORDS)
-        except TypeError as exc:
-            # apply() words the forward's error from the data; here both operands are known
-            raise _operands_error(op, value, other, reflected, _original(exc)) from None
-
-    method.__doc__ = f"The {op.name} primitive{', operands swapped' if reflected else ''}."
-    return method
-
-
-def _operands_error(
-    op: Any, value: Value, other: Any, reflected: bool, exc: Exception
-) -> TypeError:
-    first, second = (other, value) if reflected else (value, other)
-    return operands_error(op, first, second, exc)
 
 
 class Value(Node):
@@ -286,19 +234,19 @@ class Value(Node):
     def __ne__(self, other: Any) -> Any:  # type: ignore[override]
         return self._data != data_of(other)
 
-    # --- arithmetic: each operator is a primitive of the ops table (see `_operator`) ---
-    __add__ = _operator(ops.add)
-    __radd__ = _operator(ops.add, reflected=True)
-    __sub__ = _operator(ops.sub)
-    __rsub__ = _operator(ops.sub, reflected=True)
-    __mul__ = _operator(ops.mul)
-    __rmul__ = _operator(ops.mul, reflected=True)
-    __truediv__ = _operator(ops.div)
-    __rtruediv__ = _operator(ops.div, reflected=True)
-    __pow__ = _operator(ops.power)
-    __rpow__ = _operator(ops.power, reflected=True)
-    __matmul__ = _operator(ops.matmul)
-    __rmatmul__ = _operator(ops.matmul, reflected=True)
+    # --- arithmetic: each operator is a primitive of the ops table (see `operators.py`) ---
+    __add__ = binary_operator(ops.add)
+    __radd__ = binary_operator(ops.add, reflected=True)
+    __sub__ = binary_operator(ops.sub)
+    __rsub__ = binary_operator(ops.sub, reflected=True)
+    __mul__ = binary_operator(ops.mul)
+    __rmul__ = binary_operator(ops.mul, reflected=True)
+    __truediv__ = binary_operator(ops.div)
+    __rtruediv__ = binary_operator(ops.div, reflected=True)
+    __pow__ = binary_operator(ops.power)
+    __rpow__ = binary_operator(ops.power, reflected=True)
+    __matmul__ = binary_operator(ops.matmul)
+    __rmatmul__ = binary_operator(ops.matmul, reflected=True)
 
     def __neg__(self) -> Value:
         return ops.neg(self)  # type: ignore[no-any-return]
@@ -423,9 +371,3 @@ def _short(x: Any) -> str:
     if isinstance(x, float):
         return f"{x:.6g}"
     return f"array{np.shape(x)}"
-
-
-def _original(exc: Exception) -> Exception:
-    """The error a forward raised, before apply() worded it from the data alone."""
-    context = exc.__context__
-    return context if isinstance(context, Exception) else exc

@@ -62,49 +62,23 @@ def _ref(v: Value) -> Ref:
     return id(v), v._version, () if type(d) is float else d.shape
 
 
+def _refs(values: Any) -> tuple[Ref, ...]:
+    """References to the Values among `values` that are in a graph."""
+    return tuple(_ref(v) for v in values if isinstance(v, Value) and v._requires_grad)
+
+
 def record_call(args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> CallRecord | None:
     """A CallRecord of a call with these arguments and result, or None when the result
-    is not a Value in a graph (under no_grad, or a constant): nothing to draw then."""
-    # Every module call of every training step comes here, so the common case (one
-    # Value in, one Value out) takes no helper calls and no lists.
-    if isinstance(out, Value):
-        if not out._requires_grad:
-            return None
-        d = out._data
-        outs: tuple[Ref, ...] = ((id(out), out._version, () if type(d) is float else d.shape),)
-    elif isinstance(out, tuple | list):
-        outs = tuple([_ref(o) for o in out if isinstance(o, Value) and o._requires_grad])
-        if not outs:
-            return None
-    else:
+    is not a Value in a graph (under no_grad, or a constant): nothing to draw then.
+
+    Recording ticks the version clock, so that every Value made afterwards has a larger
+    version than those the record refers to."""
+    outs = _refs(out if isinstance(out, tuple | list) else (out,))
+    if not outs:
         return None
-    if len(args) == 1 and not kwargs:
-        a = args[0]
-        if isinstance(a, Value):
-            d = a._data
-            ins: tuple[Ref, ...] = ((id(a), a._version, () if type(d) is float else d.shape),)
-        else:
-            ins = ()
-    else:
-        # Loops, not comprehensions (each a function call in 3.11, and in a step right
-        # after the large matrix products a measurable one): a loss takes this path.
-        refs = []
-        for a in args:
-            if isinstance(a, Value):
-                refs.append(_ref(a))
-        if kwargs:
-            for a in kwargs.values():
-                if isinstance(a, Value):
-                    refs.append(_ref(a))
-        ins = tuple(refs)
-    rec = _new_record(CallRecord)  # no __init__ call: this is on every step's path
-    rec.inputs = ins
-    rec.outputs = outs
+    ins = tuple(_ref(a) for a in (*args, *kwargs.values()) if isinstance(a, Value))
     CLOCK.tick()
-    return rec
-
-
-_new_record = object.__new__
+    return CallRecord(ins, outs)
 
 
 @dataclass
