@@ -31,6 +31,7 @@ POSITIVE = Check(domain=(0.2, 3.0))
 # Forwards on floats (math) and arrays (numpy), built once.
 _exp = scalar_or_nan(math.exp, np.exp)
 _log = scalar_or_nan(math.log, np.log)
+_log1p = scalar_or_nan(math.log1p, np.log1p)
 _sqrt = scalar_or_nan(math.sqrt, np.sqrt)
 _sin = scalar_or_nan(math.sin, np.sin)
 _cos = scalar_or_nan(math.cos, np.cos)
@@ -97,6 +98,16 @@ def log(x: Any) -> Any:
 
 
 log.defvjp(lambda g, out, x: div(g, x))
+
+
+@primitive("log1p", Check(domain=(-0.5, 3.0)))
+def log1p(x: Any) -> Any:
+    """log(1 + x), exact for x near 0 where 1 + x would round (nan below -1, -inf
+    at -1, as numpy).  d/dx = 1 / (1 + x)."""
+    return _log1p(x)
+
+
+log1p.defvjp(lambda g, out, x: div(g, 1 + x))
 
 
 @primitive("sqrt", POSITIVE)

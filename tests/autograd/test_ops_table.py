@@ -72,6 +72,7 @@ REFERENCES: dict[str, Callable[..., Any]] = {
     "linear": lambda x, w, b: np.matmul(x, w) + b,
     "leaky_relu": lambda x, negative_slope=0.01: np.where(x > 0, x, negative_slope * x),
     "log": np.log,
+    "log1p": np.log1p,
     "log_softmax": lambda x, axis=-1: np.log(_softmax(x, axis)),
     "logsumexp": _logsumexp,
     "matmul": np.matmul,
