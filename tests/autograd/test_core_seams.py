@@ -105,7 +105,7 @@ def test_an_operand_that_is_no_number_gets_pythons_own_type_error(other: Any) ->
 def test_operators_convert_lists_and_numpy_float64_and_refuse_complex() -> None:
     v = Value(np.ones(2, dtype=np.float32))
     assert (v * np.float64(2.0)).dtype == np.float32  # taken as the Python float it is
-    np.testing.assert_array_equal((Value(1.0) + [1, 2]).data, [2.0, 3.0])
+    np.testing.assert_array_equal((Value(1.0) + [1, 2]).data, [2.0, 3.0])  # noqa: RUF005
     with pytest.raises(TypeError, match="complex"):
         v * 1j
 
