@@ -124,35 +124,26 @@ def _python_words(exc: Exception) -> bool:
     )
 
 
-def _raw_inputs(node: Node) -> list[Any]:
-    """The data of a node's inputs, after checking that none changed since the node
-    read it (a Value whose version is newer than the node's)."""
-    args = []
-    for p in node._inputs:
-        if isinstance(p, Node):
-            if p._version > node._version:
-                raise changed_error(node, p)
-            args.append(p._data)
-        else:
-            args.append(p)
-    return args
-
-
 def vjp(node: Node, g: Any, create_graph: bool) -> list[tuple[int, Node, Any]]:
     """The chain rule at one node: from the gradient `g` of its output, the gradient
     of each input that needs one, as (position, input, gradient).
 
     Plain rules read raw data; with create_graph they read the Values themselves, so
-    what they compute is recorded."""
+    that what they compute is recorded (gradients of gradients)."""
     op = node._op
     rules = op.vjps
     if rules is None and op.vjp_all is None:
         raise released_error(node) if op is not op.live else no_rule_error(op)
     inputs = node._inputs
-    args = _raw_inputs(node)  # (which also checks that no input changed since)
-    out = node._data
-    if create_graph:  # the rules read the Values, so that what they compute is recorded
-        args, out = list(inputs), node
+    args = []  # what the rules read: raw data, or with create_graph the Values themselves
+    for p in inputs:
+        if isinstance(p, Node):
+            if p._version > node._version:  # its data changed after this node read it
+                raise changed_error(node, p)
+            args.append(p if create_graph else p._data)
+        else:
+            args.append(p)
+    out = node if create_graph else node._data
     kw = node._kwargs or _NO_KEYWORDS
     every = op.vjp_all(g, out, *args, **kw) if rules is None else None
     grads = []

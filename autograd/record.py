@@ -102,18 +102,7 @@ def apply(op: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
         return constant(first_value, out)
     if saved is not None:
         kw = {**kw, "saved": saved}
-    # The new node, field by field as `new_node` makes one (a call less per node: this
-    # line runs for every operation of every graph).
-    node = object.__new__(first_value._output_class)
-    node._data = out
-    node.grad = None
-    node._op = op
-    node._inputs = args
-    node._kwargs = kw or None
-    node._requires_grad = True
-    node._version = CLOCK.now
-    node._retains_grad = False
-    node._name = None
+    node = new_node(first_value, out, op, args, kw or None, requires_grad=True)
     if anomaly.MODE.enabled:
         anomaly.on_new_node(node)
     return node

@@ -33,6 +33,7 @@ from nn.mnist import (
     MNIST_URLS,
     DownloadError,
     FileChecksum,
+    Split,
     load_mnist,
 )
 from nn.toy_datasets import make_circles, make_moons, make_spirals, make_xor
@@ -52,9 +53,6 @@ __all__ = [
     "make_spirals",
     "make_xor",
 ]
-
-Pair = tuple[np.ndarray, np.ndarray]
-Split = tuple[Pair, Pair]
 
 
 def _stratified_split(

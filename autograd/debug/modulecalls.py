@@ -2,7 +2,7 @@
 
 A module remembers its last call that built a graph as a `CallRecord`
 (``module._last_call``, left by ``nn.Module.__call__`` through `record_call`): the id,
-stamp and shape of its input and output Values, not the Values, so no graph is
+version and shape of its input and output Values, not the Values, so no graph is
 kept alive by it. The nodes a call produced are those reachable backwards from its
 output, stopping at its inputs. The engine never imports `nn`: a model is anything with
 ``named_modules()`` and ``named_parameters()``.
@@ -18,7 +18,7 @@ import numpy as np
 from autograd.node import CLOCK
 from autograd.value import Value
 
-# A reference to a Value that does not keep it alive: (id, stamp, shape). Recording a
+# A reference to a Value that does not keep it alive: (id, version, shape). Recording a
 # call ticks the version clock, so every Value made afterwards has a larger
 # version: a later Value that reuses the id of a recorded one is never taken for it.
 Ref = tuple[int, int, tuple[int, ...]]
@@ -30,12 +30,12 @@ def call_key(v: Value) -> tuple[int, int]:
 
 class CallRecord:
     """What one module call leaves behind for pictures: references to its input and
-    output Values (id, stamp, shape), never the Values themselves.
+    output Values (id, version, shape), never the Values themselves.
 
     ``nn.Module.__call__`` stores the record of its last call that built a graph as
     ``module._last_call``. Holding no Value, it keeps no graph alive: a graph is still
     freed the moment its output is dropped. `draw_graph(collapse="modules")` recognises
-    the call's output in a graph by id and stamp, and finds its inputs by walking back
+    the call's output in a graph by id and version, and finds its inputs by walking back
     from it; `nn.plot_model` reads the shapes.
     """
 
@@ -103,7 +103,7 @@ def _has_children(module: Any) -> bool:
 
 
 def module_boxes(model: Any) -> dict[tuple[int, int], Box]:
-    """(id, stamp) of a call's output -> its box, for the outermost "layers" of `model`
+    """(id, version) of a call's output -> its box, for the outermost "layers" of `model`
     that recorded a call.
 
     A layer is a module that owns parameters directly or has no submodules (Linear,

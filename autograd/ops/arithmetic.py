@@ -1,7 +1,7 @@
 """Arithmetic primitives: + - * / unary minus and the matrix product.
 
 Each gradient rule returns the gradient for one input at the broadcast shape
-of the output; the engine sums it back to the input's shape (graph.py), so no
+of the output; the engine sums it back to the input's shape (backprop.fit), so no
 rule here deals with broadcasting.
 """
 

@@ -306,7 +306,7 @@ def test_gradients_errors():
 
 
 def test_a_passthrough_rule_hands_the_gradient_on_at_every_level():
-    # A rule the backward loop skips must still give what calling it gives.
+    # The ready-made rule of a derivative of 1, at both levels and to second order.
     shift = ag.Primitive("shift_for_test", lambda x, c: x + c)  # not registered in OPS
     shift.defvjp(ag.passthrough, None)
     s = Value(2.0)
@@ -322,8 +322,8 @@ def test_a_passthrough_rule_hands_the_gradient_on_at_every_level():
 
 
 def test_product_rules_give_what_calling_them_gives_at_every_level():
-    # times_y and times_x are computed inline by the backward loop; any primitive may use
-    # them, and a recording backward calls them on Values (second order).
+    # times_y and times_x serve any primitive, and a recording backward calls them on
+    # Values (second order).
     scale = ag.Primitive("scale_for_test", lambda x, y: x * y)  # not registered in OPS
     scale.defvjp(ag.times_y, ag.times_x)
     a, b = Value(3.0), Value(-2.0)
