@@ -68,7 +68,7 @@ def _linear_grad_w(g: Any, out: Any, x: Any, w: Any, b: Any) -> Any:
 def _linear_grad_b(g: Any, out: Any, x: Any, w: Any, b: Any) -> Any:
     # The gradient summed over the batch here, by `sum_to` (the one place that
     # unbroadcasts): handed on as it came, it would reach the engine's general fitting
-    # of gradients to shapes, which costs a bias a dozen more Python calls per step.
+    # of gradients to shapes, which takes a dozen more Python calls per step.
     if type(g) is np.ndarray and type(b) is np.ndarray:
         return sum_to.fn(g, b.shape)
     return sum_to(g, shape=shape_of(b))
@@ -120,8 +120,8 @@ def softmax_cross_entropy(z: Any, labels: np.ndarray) -> Any:
     if type(labels) is not np.ndarray:  # a list: the array numpy makes of it
         labels = np.asarray(labels)
     # Bad labels are refused, not read from the end (-1) or past it. This runs at every
-    # training step, so the check is one reduction, the minimum (about 0.6 us for 32
-    # labels): a label past the last class makes the indexing below raise instead.
+    # training step, so the check is the cheapest that catches them all: the minimum
+    # here, and a label past the last class makes the indexing below raise.
     if (
         type(z) is not np.ndarray
         or z.ndim != 2
