@@ -74,12 +74,13 @@ def backpropagate(
     """Run the chain rule from `root` (whose gradient is `seed`) to the leaves.
 
     Without `wanted`, each leaf's gradient is added to its `.grad`, and so is that of
-    each inner node that keeps it (`keeps_grad`). With `wanted`, no `.grad` changes:
-    the gradients of those nodes are returned."""
+    each inner node that keeps it (`keeps_grad`), once the whole pass has succeeded: a
+    pass that fails changes no `.grad`. With `wanted`, no `.grad` changes: the
+    gradients of those nodes are returned."""
     order = toposort(root)
     grads: dict[Node, Any] = {root: seed}  # each node's running total
     borrowed = {id(seed)}  # ids of arrays the engine must not keep as a leaf's .grad
-    found: dict[Node, Any] = {}
+    found: dict[Node, Any] = {}  # each node's complete gradient, where it is wanted
     checking = anomaly.MODE.enabled  # anomaly mode: every gradient checked for nan/inf
     was_recording = GRAD_MODE.enabled
     GRAD_MODE.enabled = create_graph  # with create_graph, rules record their own graph
@@ -89,9 +90,7 @@ def backpropagate(
             g = grads.pop(node, None)
             if g is None:  # no path from root carried a gradient here
                 continue
-            if wanted is None:
-                _store(node, g, inner_grads, borrowed)
-            elif node in wanted:
+            if wanted is None or node in wanted:
                 found[node] = g
             if node._op is None:  # a leaf: nothing further back
                 continue
@@ -111,6 +110,9 @@ def backpropagate(
         raise
     finally:
         GRAD_MODE.enabled = was_recording
+    if wanted is None:
+        for node, g in found.items():
+            _store(node, g, inner_grads, borrowed)
     return found
 
 

@@ -36,6 +36,7 @@ def as_data(x: Any, what: str = "data") -> Data:
     if isinstance(x, float):  # float subclasses
         return float(x)
     if isinstance(x, list | tuple):
+        x = numbers_of(x, "Value")
         try:
             arr = np.asarray(x, dtype=np.float64)
         except (TypeError, ValueError) as exc:
@@ -59,3 +60,25 @@ def shape_of(x: Any) -> tuple[int, ...]:
 def data_of(x: Any) -> Any:
     """The raw data of a Value, or `x` itself."""
     return x._data if isinstance(x, Node) else x
+
+
+def numbers_of(items: list[Any] | tuple[Any, ...], who: str) -> Any:
+    """A (nested) list or tuple with every Value in it replaced by its data, for a
+    conversion to an array; a Value that requires a gradient is refused instead, since
+    the array would drop its graph without a word."""
+    if not any(isinstance(i, Node | list | tuple) for i in items):
+        return items  # plain numbers: the common case, looked at once
+    out = []
+    for i in items:
+        if isinstance(i, Node):
+            if i._requires_grad:
+                raise TypeError(
+                    f"{who}: a list holding Values that require a gradient would lose "
+                    "their graph in an array; use autograd.stack([...]) (or "
+                    "autograd.concatenate) to join them into one Value"
+                )
+            i = i._data
+        elif isinstance(i, list | tuple):
+            i = numbers_of(i, who)
+        out.append(i)
+    return out

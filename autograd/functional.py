@@ -147,14 +147,16 @@ def _check_scalar(out: Any, who: str) -> None:
         )
 
 
-def _detach_tree(x: Any) -> Any:
-    """x with every Value in it (nested in tuples, lists, dicts) taken out of its graph."""
+def _results(call: _Call, x: Any) -> Any:
+    """x (nested in tuples, lists, dicts) with every Value in it as the caller receives
+    the transform's value (`_Call.result`): raw for raw inputs, out of the graph under
+    the caller's no_grad, as it is when nested."""
     if isinstance(x, Value):
-        return Value(x.data, requires_grad=False)
+        return call.result(x)
     if isinstance(x, tuple | list):
-        return type(x)(_detach_tree(v) for v in x)
+        return type(x)(_results(call, v) for v in x)
     if isinstance(x, dict):
-        return {k: _detach_tree(v) for k, v in x.items()}
+        return {k: _results(call, v) for k, v in x.items()}
     return x
 
 
@@ -198,9 +200,7 @@ def _value_and_grad(
             gs = tuple(call.result(g) for g in call.grads(out))
         g: Any = gs[0] if isinstance(argnums, int) else gs
         value = call.result(out)
-        if not call.recording:  # the caller's no_grad: aux brings no graph back either
-            aux = _detach_tree(aux)
-        return ((value, aux), g) if has_aux else (value, g)
+        return ((value, _results(call, aux)), g) if has_aux else (value, g)
 
     return value_and_grad_f
 

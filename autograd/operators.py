@@ -2,8 +2,9 @@
 primitive of the ops table, after turning the other operand into engine data.
 
 A Python float or a Value goes straight to the primitive; np.float64 becomes the
-Python float it subclasses, a list becomes an array, a complex number is refused;
-an operand that is no number gets NotImplemented, as Python's protocol asks.
+Python float it subclasses, and any numpy scalar does beside a scalar-level Value
+(whose nodes hold Python floats); a list becomes an array; a complex number is
+refused; an operand that is no number gets NotImplemented, as Python's protocol asks.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def binary_operator(op: Any, reflected: bool = False) -> Callable[[Any, Any], An
                 if kind is not np.float64:
                     raise complex_operand_error(op, value, other)
                 other = float(other)
+            elif isinstance(other, np.generic) and type(value._data) is float:
+                # a numpy scalar (float32, int64) with the scalar level: as the Python
+                # number it holds, so that the node keeps a Python float
+                other = as_data(other.item())
             elif isinstance(other, list | tuple):
                 try:
                     other = as_data(other)

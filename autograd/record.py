@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd import anomaly
+from autograd.convert import numbers_of
 from autograd.errors import type_error_text, value_error_text
 from autograd.node import CLOCK, Node
 
@@ -85,6 +86,8 @@ def apply(op: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
             if a._requires_grad:
                 requires_grad = True
             datas.append(a._data)
+        elif type(a) is list or type(a) is tuple:
+            datas.append(numbers_of(a, op.name))  # a list of Values: refused, not flattened
         else:
             datas.append(a)
     try:

@@ -10,7 +10,7 @@ operator and method below is a one-line call of a primitive of the ops table
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from autograd.convert import as_data, data_of
 from autograd.node import CLOCK, Node
 from autograd.operators import binary_operator
 from autograd.ops.shape import as_index
+from autograd.protocols import array_ufunc, format_value, iterate
 
 
 class Value(Node):
@@ -41,8 +42,11 @@ class Value(Node):
     """
 
     __slots__ = ()
-    # Make numpy defer to Value's reflected operators (`array * value`).
-    __array_ufunc__ = None
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """numpy's operators reach Value's own; other numpy functions name the engine's
+        (see `protocols.py`)."""
+        return array_ufunc(self, ufunc, method, *inputs, **kwargs)
 
     def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None) -> None:
         self._data = as_data(data)
@@ -211,7 +215,18 @@ class Value(Node):
         return int(d.shape[0])
 
     def __float__(self) -> float:
+        """The number of a one-element Value, outside the graph (as PyTorch's float())."""
         return self.item()
+
+    def __iter__(self) -> Iterator[Value]:
+        return iterate(self)
+
+    def __format__(self, spec: str) -> str:
+        return format_value(self, spec)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        """round() of a one-element Value's number: an int, or a float with ndigits."""
+        return round(self.item(), ndigits)
 
     __hash__ = object.__hash__
 

@@ -163,11 +163,12 @@ _SOFT = Check(kind="softmax", levels=("tensor",), kwargs=({}, {"axis": 0}))
 
 def _logsumexp_raw(x: Any, axis: Any, keepdims: bool) -> Any:
     x = np.asarray(x)
-    m = x.max(axis=axis, keepdims=True)
+    m = np.max(x, axis=axis, keepdims=True, initial=-np.inf)  # (-inf over an empty axis)
     if not np.isfinite(m).all():
         # An all -inf slice has max -inf; shifting by it would give nan, by 0 gives -inf.
         m = np.where(np.isfinite(m), m, 0)
-    r = m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
+    with np.errstate(divide="ignore"):  # log(0) = -inf: a sum of nothing, or of e^-inf
+        r = m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))
     return r if keepdims else r.squeeze(axis=axis)
 
 
@@ -198,7 +199,7 @@ logsumexp.defvjp(_logsumexp_grad)
 def softmax(x: Any, axis: int = -1) -> Any:
     """e^x / sum(e^x) along `axis`, computed from x - max(x).
     d/dx: s * (g - sum(g * s)) with s = out (the Jacobian diag(s) - s s^T applied to g)."""
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True, initial=-np.inf))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 

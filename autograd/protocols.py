@@ -1,0 +1,84 @@
+"""How a Value answers Python's and numpy's protocols where a plain number or array
+would answer differently: iteration, format specs, round(), and numpy functions.
+
+numpy calls `Value.__array_ufunc__` for every ufunc given a Value, including the
+ones behind an array's operators (`array * value` is `np.multiply(array, value)`).
+Those go to Value's own operators, so that they convert their operands as `value *
+array` does. Any other numpy function on a Value is refused with the name of the
+engine's function that keeps the graph: numpy would see only an opaque object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from autograd.node import Node
+from autograd.primitives import OPS
+
+# numpy's ufunc behind each Python operator: the Value method for a Value on its left,
+# and the one for a Value on its right.
+_OPERATOR_METHODS: dict[Any, tuple[str, str]] = {
+    np.add: ("__add__", "__radd__"),
+    np.subtract: ("__sub__", "__rsub__"),
+    np.multiply: ("__mul__", "__rmul__"),
+    np.true_divide: ("__truediv__", "__rtruediv__"),
+    np.power: ("__pow__", "__rpow__"),
+    np.matmul: ("__matmul__", "__rmatmul__"),
+    np.less: ("__lt__", "__gt__"),
+    np.less_equal: ("__le__", "__ge__"),
+    np.greater: ("__gt__", "__lt__"),
+    np.greater_equal: ("__ge__", "__le__"),
+    np.equal: ("__eq__", "__eq__"),
+    np.not_equal: ("__ne__", "__ne__"),
+}
+
+# numpy's names where the engine's function has another.
+_ENGINE_NAMES = {"negative": "neg", "absolute": "abs", "true_divide": "div", "subtract": "sub"}
+
+
+def array_ufunc(value: Node, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+    """`Value.__array_ufunc__`: an operator's ufunc goes to Value's operator; any other
+    use of a numpy function on a Value is refused, naming the engine's function."""
+    methods = _OPERATOR_METHODS.get(ufunc)
+    if methods is not None and method == "__call__" and not kwargs and len(inputs) == 2:
+        left, right = inputs
+        if left is value:
+            return getattr(value, methods[0])(right)
+        return getattr(value, methods[1])(left)
+    name = _ENGINE_NAMES.get(ufunc.__name__, ufunc.__name__)
+    instead = (
+        f"use autograd.{name}(...), which records it"
+        if name in OPS and OPS[name].builtin
+        else "write it with the engine's operations"
+    )
+    raise TypeError(
+        f"numpy's {ufunc.__name__} cannot follow a Value's graph (its gradient would be "
+        f"lost); {instead}, or apply numpy to .data for the plain numbers"
+    )
+
+
+def iterate(value: Node) -> Iterator[Any]:
+    """`Value.__iter__`: the elements along the first axis, each a Value in the graph;
+    a 0-d Value is not iterable (as a 0-d numpy array and a PyTorch scalar tensor)."""
+    d = value._data
+    if type(d) is float or d.ndim == 0:
+        raise TypeError("iteration over a 0-d Value (a single number): use .item()")
+    for i in range(d.shape[0]):
+        yield value[i]  # type: ignore[index]
+
+
+def format_value(value: Node, spec: str) -> str:
+    """`Value.__format__`: an empty spec prints the Value; any other formats its number,
+    for a Value of one element (numpy refuses a spec for several)."""
+    if not spec:
+        return str(value)
+    d = value._data
+    if type(d) is not float and d.size != 1:
+        raise TypeError(
+            f"unsupported format string {spec!r} for a Value of shape {d.shape}: only a "
+            "one-element Value formats as a number"
+        )
+    return format(float(np.reshape(d, ())) if type(d) is not float else d, spec)
