@@ -140,7 +140,10 @@ def check_probabilities(who: str, arg: str, pred: Any, fix: str) -> None:
 
 
 def class_labels(who: str, scores: Any, target: Any) -> np.ndarray:
-    """Integer labels checked against scores of shape (N, C): dtype, shape, range."""
+    """Integer labels checked against scores of shape (N, C): dtype, shape, range.
+
+    Labels of any integer dtype and byte order (uint8, big-endian int32, ...) come back
+    as native np.intp, the type numpy indexes with."""
     sshape = shape_of(scores)
     if len(sshape) != 2:
         raise ValueError(f"{who}: expects scores of shape (batch, classes), got shape {sshape}")
@@ -163,17 +166,20 @@ def class_labels(who: str, scores: Any, target: Any) -> np.ndarray:
         raise ValueError(
             f"{who}: batch sizes differ: scores have {n} rows, labels have {labels.shape[0]}"
         )
+    if not labels.dtype.isnative:  # big-endian labels: the range check reads numbers
+        labels = labels.astype(labels.dtype.newbyteorder("="))
     if n:
         _check_label_range(who, labels, c)
-    return labels
+    return labels if labels.dtype == _INTP else labels.astype(_INTP)  # (in range: exact)
 
 
+_INTP: Final = np.dtype(np.intp)
 # The unsigned dtype of each integer size, for the label range check below.
 _UNSIGNED: Final = {n: np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
 
 
 def _check_label_range(who: str, labels: np.ndarray, classes: int) -> None:
-    """A ValueError naming the first label outside 0..classes-1."""
+    """A ValueError naming the first label outside 0..classes-1 (labels in native order)."""
     # One reduction checks both ends: seen as unsigned, a negative label is huge.
     unsigned = labels.view(_UNSIGNED[labels.itemsize]) if labels.dtype.kind == "i" else labels
     if int(np.maximum.reduce(unsigned)) >= classes:

@@ -1,0 +1,96 @@
+"""Inputs of every legal kind get the right answer, illegal ones a clear error; never a
+silently wrong number (issue 20): class labels of any integer dtype and byte order,
+optimizer states the constructor would refuse, complex data given to a layer or loss."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Value
+from nn import losses as L
+from nn import torch_losses as T
+from nn.keras import metrics as M
+
+# --- class labels of any integer dtype and byte order -----------------------------------
+
+LABEL_DTYPES = ["<i8", ">i8", ">i4", "<i4", ">i2", "i1", "u1", "<u2", ">u2", ">u4", "u8", ">u8"]
+LOGITS = np.array([[2.0, -1.0, 0.5], [0.1, 0.2, 3.0], [-2.0, 4.0, 1.0], [0.0, 0.0, 0.0]])
+LABELS = np.array([0, 2, 1, 2])
+
+# Each loss of labels, as a function of (labels, logits) returning the loss and the
+# gradient of the logits.
+LABEL_LOSSES: dict[str, Callable[[Any, Value], Any]] = {
+    "CrossEntropyLoss": lambda y, z: nn.CrossEntropyLoss()(z, y),
+    "CrossEntropyLoss column": lambda y, z: nn.CrossEntropyLoss()(z, y.reshape(-1, 1)),
+    "cross_entropy sum": lambda y, z: T.cross_entropy(z, y, reduction="sum"),
+    "cross_entropy none": lambda y, z: T.cross_entropy(z, y, reduction="none").sum(),
+    "NLLLoss": lambda y, z: nn.NLLLoss()(nn.LogSoftmax()(z), y),
+    "nll_loss sum": lambda y, z: T.nll_loss(nn.LogSoftmax()(z), y, reduction="sum"),
+    "SparseCategoricalCrossentropy logits": lambda y, z: L.SparseCategoricalCrossentropy(
+        from_logits=True
+    )(y, z),
+    "SparseCategoricalCrossentropy softmax": lambda y, z: L.SparseCategoricalCrossentropy()(
+        y, nn.Softmax()(z)
+    ),
+    "SparseCategoricalCrossentropy probabilities": lambda y, z: L.SparseCategoricalCrossentropy()(
+        y, nn.Softmax()(z) * 1.0
+    ),
+    "sparse_categorical_crossentropy none": lambda y, z: L.get_loss(
+        "sparse_categorical_crossentropy"
+    )(y, nn.Softmax()(z)),
+}
+
+
+def _loss_and_grad(fn: Callable[[Any, Value], Any], labels: np.ndarray) -> tuple[Any, Any]:
+    z = Value(LOGITS.copy())
+    loss = fn(labels, z)
+    loss.backward()
+    return loss.item(), z.grad
+
+
+@pytest.mark.parametrize("dtype", LABEL_DTYPES)
+@pytest.mark.parametrize("name", sorted(LABEL_LOSSES))
+def test_labels_of_every_integer_dtype_and_byte_order_give_the_same_loss(
+    name: str, dtype: str
+) -> None:
+    fn = LABEL_LOSSES[name]
+    loss, grad = _loss_and_grad(fn, LABELS.astype(dtype))
+    ref_loss, ref_grad = _loss_and_grad(fn, LABELS.astype(np.intp))
+    assert loss == ref_loss
+    np.testing.assert_array_equal(grad, ref_grad)
+
+
+@pytest.mark.parametrize("dtype", [">i4", ">i8", ">i2", "i1"])
+@pytest.mark.parametrize("bad, shown", [(3, "3"), (-1, "-1"), (100, "100")])
+def test_out_of_range_labels_of_any_byte_order_are_named(dtype: str, bad: int, shown: str) -> None:
+    labels = np.array([0, bad, 1, 2], dtype=dtype)
+    z = Value(LOGITS.copy())
+    for call in (lambda: nn.CrossEntropyLoss()(z, labels), lambda: nn.NLLLoss()(z, labels)):
+        with pytest.raises(ValueError, match=rf"label {shown} at position 1 is out of range"):
+            call()
+
+
+def test_huge_unsigned_labels_are_named_not_wrapped() -> None:
+    labels = np.array([0, 2**64 - 1, 1, 2], dtype=">u8")
+    with pytest.raises(ValueError, match=rf"label {2**64 - 1} at position 1 is out of range"):
+        nn.CrossEntropyLoss()(Value(LOGITS.copy()), labels)
+
+
+@pytest.mark.parametrize("dtype", LABEL_DTYPES)
+def test_accuracy_metrics_and_fit_read_labels_of_any_byte_order(dtype: str) -> None:
+    labels = LABELS.astype(dtype)
+    assert M.SparseCategoricalAccuracy()(labels, LOGITS) == 0.75
+    assert M.get_metric("accuracy").resolve(LOGITS.shape, labels, False)(labels, LOGITS) == 0.75
+    x = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32)
+    y = np.concatenate([LABELS, LABELS]).astype(dtype)
+    nn.manual_seed(0)
+    model = nn.Sequential(nn.Dense(3, activation="softmax", input_dim=3))
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    history = model.fit(x, y, epochs=1, batch_size=4, verbose=0, shuffle=False)
+    assert np.isfinite(history.history["loss"][0])
+    assert len(model.evaluate(x, y, verbose=0)) == 2
