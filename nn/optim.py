@@ -32,7 +32,7 @@ from nn.arguments import nonnegative_float
 from nn.memory import aligned_copy
 from nn.module import Module, UnbuiltParameters
 from nn.parameter import zero_grads
-from nn.schedules import CosineDecay, ExponentialDecay, Schedule, StepDecay
+from nn.schedules import CosineDecay, ExponentialDecay, Schedule, StepDecay, lr_argument
 
 __all__ = [
     "SGD",
@@ -226,7 +226,8 @@ class Optimizer:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore what `state_dict` returned, for the same parameters in the same order.
 
-        Everything is checked before anything changes; mismatches raise ValueError.
+        Everything is checked before anything changes: mismatches raise ValueError, and
+        so do settings the constructor refuses (with the constructor's message).
         """
         self._refresh()
         who = f"{type(self).__name__}.load_state_dict"
@@ -252,33 +253,27 @@ class Optimizer:
                     v = np.array(v, dtype=p.dtype)
                 restored[key] = v
             new_states.append(restored)
+        known = self._hyperparams()  # only this optimizer's own settings, nothing else
+        saved = {k: v for k, v in state_dict.get("hyperparams", {}).items() if k in known}
+        lr = nonnegative_float(type(self).__name__, "lr", state_dict.get("lr", self._lr))
+        self._configure(**{**known, **saved})  # checks them all before setting any
         self._state = new_states
-        self._set_hyperparams(state_dict.get("hyperparams", {}))
         sched = state_dict.get("schedule")
         if self.schedule is None:  # the saved rate in use, as PyTorch's state keeps it
-            self._lr = float(state_dict.get("lr", self._lr))
+            self._lr = lr
         elif sched is not None:
             self.schedule.load_state_dict(sched)
 
-    def _set_hyperparams(self, values: dict[str, Any]) -> None:
-        known = self._hyperparams()
-        for key, value in values.items():
-            if key in known:  # only this optimizer's own settings, nothing else
-                setattr(self, key, value)
+    def _configure(self, **settings: Any) -> None:
+        """Set the settings `_hyperparams` lists; the constructor and `load_state_dict`
+        call it. Subclasses check them all first (ValueError) and set none if one fails."""
+        for key, value in settings.items():
+            setattr(self, key, value)
 
     def __repr__(self) -> str:
         parts = [f"lr={self.schedule!r}" if self.schedule else f"lr={self._lr:g}"]
         parts += [f"{k}={v!r}" for k, v in self._hyperparams().items()]
         return f"{type(self).__name__}({', '.join(parts)}, params={len(self._params)})"
-
-
-def _lr_argument(who: str, lr: float | Schedule | None, learning_rate: Any, default: float) -> Any:
-    """Accept PyTorch's ``lr`` or Keras' ``learning_rate`` (not both)."""
-    if learning_rate is not None:
-        if lr is not None:
-            raise TypeError(f"{who}: give lr or learning_rate, not both")
-        return learning_rate
-    return default if lr is None else lr
 
 
 class SGD(Optimizer):
@@ -305,13 +300,18 @@ class SGD(Optimizer):
         *,
         learning_rate: float | Schedule | None = None,
     ) -> None:
-        self.momentum = nonnegative_float("SGD", "momentum", momentum)
-        self.dampening = float(dampening)
-        self.weight_decay = nonnegative_float("SGD", "weight_decay", weight_decay)
-        self.nesterov = bool(nesterov)
-        if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
+        self._configure(momentum, dampening, weight_decay, nesterov)
+        super().__init__(params, lr_argument("SGD", lr, learning_rate, 0.01))
+
+    def _configure(  # type: ignore[override]
+        self, momentum: Any, dampening: Any, weight_decay: Any, nesterov: Any
+    ) -> None:
+        m = nonnegative_float("SGD", "momentum", momentum)
+        wd = nonnegative_float("SGD", "weight_decay", weight_decay)
+        d, n = float(dampening), bool(nesterov)
+        if n and (m <= 0 or d != 0):
             raise ValueError("SGD: nesterov needs momentum > 0 and dampening = 0")
-        super().__init__(params, _lr_argument("SGD", lr, learning_rate, 0.01))
+        self.momentum, self.dampening, self.weight_decay, self.nesterov = m, d, wd, n
 
     def _hyperparams(self) -> dict[str, Any]:
         return {
@@ -358,20 +358,19 @@ class Adam(Optimizer):
         *,
         learning_rate: float | Schedule | None = None,
     ) -> None:
+        self._configure(betas, eps, weight_decay)
+        super().__init__(params, lr_argument("Adam", lr, learning_rate, 1e-3))
+
+    def _configure(self, betas: Any, eps: Any, weight_decay: Any) -> None:  # type: ignore[override]
         b1, b2 = (float(b) for b in betas)
         if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
             raise ValueError(f"Adam: betas must lie in [0, 1), got {tuple(betas)}")
-        self.betas = (b1, b2)
-        self.eps = nonnegative_float("Adam", "eps", eps)
-        self.weight_decay = nonnegative_float("Adam", "weight_decay", weight_decay)
-        super().__init__(params, _lr_argument("Adam", lr, learning_rate, 1e-3))
+        e = nonnegative_float("Adam", "eps", eps)
+        wd = nonnegative_float("Adam", "weight_decay", weight_decay)
+        self.betas, self.eps, self.weight_decay = (b1, b2), e, wd
 
     def _hyperparams(self) -> dict[str, Any]:
         return {"betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
-
-    def _set_hyperparams(self, values: dict[str, Any]) -> None:
-        super()._set_hyperparams(values)
-        self.betas = tuple(float(b) for b in self.betas)  # type: ignore[assignment]
 
     def _update(self, p: Value, grad: np.ndarray, state: dict[str, Any], lr: float) -> Any:
         b1, b2 = self.betas

@@ -103,3 +103,13 @@ class CosineDecay(Schedule):
         t = min(max(epoch, 0), self.total_epochs)
         cos = (1.0 + math.cos(math.pi * t / self.total_epochs)) / 2.0
         return self.min_lr + (self.initial_lr - self.min_lr) * cos
+
+
+def lr_argument(who: str, lr: float | Schedule | None, learning_rate: Any, default: float) -> Any:
+    """An optimizer's rate given as PyTorch's ``lr`` or Keras' ``learning_rate`` (not
+    both: TypeError naming `who`), or `default` if neither."""
+    if learning_rate is not None:
+        if lr is not None:
+            raise TypeError(f"{who}: give lr or learning_rate, not both")
+        return learning_rate
+    return default if lr is None else lr

@@ -94,3 +94,71 @@ def test_accuracy_metrics_and_fit_read_labels_of_any_byte_order(dtype: str) -> N
     history = model.fit(x, y, epochs=1, batch_size=4, verbose=0, shuffle=False)
     assert np.isfinite(history.history["loss"][0])
     assert len(model.evaluate(x, y, verbose=0)) == 2
+
+
+# --- optimizer states the constructor refuses ---------------------------------------------
+
+
+def _state(opt: nn.Optimizer, **hyperparams: Any) -> dict[str, Any]:
+    state = opt.state_dict()
+    state["hyperparams"] = {**state["hyperparams"], **hyperparams}
+    return state
+
+
+NESTEROV = "SGD: nesterov needs momentum > 0 and dampening = 0"
+
+
+@pytest.mark.parametrize(
+    "cls, given, bad, message",
+    [
+        (nn.SGD, {}, {"nesterov": True}, NESTEROV),
+        (nn.SGD, {"momentum": 0.9, "nesterov": True}, {"dampening": 0.5}, NESTEROV),
+        (nn.SGD, {}, {"momentum": -0.5}, "SGD: momentum must be a finite number >= 0"),
+        (nn.SGD, {}, {"weight_decay": np.nan}, "SGD: weight_decay must be a finite number"),
+        (nn.Adam, {}, {"betas": (1.0, 0.999)}, r"Adam: betas must lie in \[0, 1\)"),
+        (nn.Adam, {}, {"eps": -1.0}, "Adam: eps must be a finite number >= 0"),
+        (nn.Adam, {}, {"weight_decay": np.inf}, "Adam: weight_decay must be a finite number"),
+    ],
+    ids=["nesterov-without-momentum", "nesterov-with-dampening", "momentum", "sgd-decay",
+         "betas", "eps", "adam-decay"],
+)  # fmt: skip
+def test_load_state_dict_refuses_what_the_constructor_refuses(
+    cls: type[nn.Optimizer], given: dict[str, Any], bad: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):  # the constructor's own message
+        cls(**given, **bad)
+    opt = cls([nn.Parameter(np.ones(2))], **given)
+    before = (repr(opt), opt.state_dict())
+    with pytest.raises(ValueError, match=message):
+        opt.load_state_dict(_state(opt, **bad))
+    assert repr(opt) == before[0]  # nothing changed
+    assert opt.state_dict()["hyperparams"] == before[1]["hyperparams"]
+
+
+def test_load_state_dict_refuses_a_bad_rate_and_changes_nothing() -> None:
+    p = nn.Parameter(np.ones(2))
+    opt = nn.SGD([p], lr=0.1, momentum=0.9)
+    p.grad = np.ones(2, np.float32)
+    opt.step()
+    state = opt.state_dict()
+    state["lr"] = -1.0
+    fresh = nn.SGD([p], lr=0.5)
+    with pytest.raises(ValueError, match=r"SGD: lr must be a finite number >= 0, got -1\.0"):
+        fresh.load_state_dict(state)
+    assert fresh.lr == 0.5 and fresh.momentum == 0.0 and fresh.state_dict()["state"] == [{}]
+
+
+def test_load_state_dict_still_loads_good_settings() -> None:
+    p = nn.Parameter(np.ones(2))
+    source = nn.SGD([p], lr=0.2, momentum=0.9, nesterov=True, weight_decay=0.01)
+    target = nn.SGD([p], lr=0.5)
+    target.load_state_dict(source.state_dict())
+    assert (target.lr, target.momentum, target.nesterov, target.weight_decay) == (
+        0.2,
+        0.9,
+        True,
+        0.01,
+    )
+    adam = nn.Adam([p])
+    adam.load_state_dict(nn.Adam([p], betas=[0.5, 0.6], eps=1e-6).state_dict())  # type: ignore[arg-type]
+    assert adam.betas == (0.5, 0.6) and adam.eps == 1e-6
