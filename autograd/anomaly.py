@@ -91,7 +91,7 @@ _SITES: dict[int, tuple[int, str]] = {}
 def creation_site(node: Node) -> str | None:
     """'file:line' of the user code that created `node` in anomaly mode, else None."""
     entry = _SITES.get(id(node))
-    return entry[1] if entry is not None and entry[0] == node._version else None
+    return entry[1] if entry is not None and entry[0] == node._computed_at else None
 
 
 def _describe(node: Node) -> str:
@@ -119,7 +119,7 @@ MODE = AnomalyMode()
 def on_new_node(node: Node) -> None:
     """Called by recording in anomaly mode for each new node: remember where the user
     created it, and refuse a forward output that holds nan or inf."""
-    _SITES[id(node)] = (node._version, _user_site())
+    _SITES[id(node)] = (node._computed_at, _user_site())
     CLOCK.tick()
     kind = _bad(node)
     if kind is not None:

@@ -26,6 +26,7 @@ from autograd import anomaly, ops
 from autograd.convert import as_data, shape_of
 from autograd.errors import (
     changed_error,
+    output_changed_error,
     complex_gradient_error,
     misfit_error,
     no_rule_error,
@@ -137,10 +138,12 @@ def vjp(node: Node, g: Any, create_graph: bool) -> list[tuple[int, Node, Any]]:
     if rules is None and op.vjp_all is None:
         raise released_error(node) if op is not op.live else no_rule_error(op)
     inputs = node._inputs
+    if node._version > node._computed_at:  # its own data changed since it was computed
+        raise output_changed_error(node)
     args = []  # what the rules read: raw data, or with create_graph the Values themselves
     for p in inputs:
         if isinstance(p, Node):
-            if p._version > node._version:  # its data changed after this node read it
+            if p._version > node._computed_at:  # its data changed after this node read it
                 raise changed_error(node, p)
             args.append(p if create_graph else p._data)
         else:

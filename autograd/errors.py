@@ -97,6 +97,15 @@ def changed_error(node: Node, changed: Node) -> RuntimeError:
     )
 
 
+def output_changed_error(node: Node) -> RuntimeError:
+    """A node's own data changed after it was computed (its rules read its output)."""
+    return RuntimeError(
+        f"backward: this '{node._op.name}' node (shape {shape_of(node)}) had its own .data "
+        "assigned (or changed in place) after it was computed, so the gradients through "
+        "it would be wrong; recompute the forward pass after changing data"
+    )
+
+
 def released_error(node: Node) -> GraphReleasedError:
     return GraphReleasedError(
         f"backward: the graph through this '{node._op.name}' node was already used by a "

@@ -11,10 +11,12 @@ freed by reference counting as soon as its output is dropped, without the
 garbage collector.
 
 The version clock is how backward notices data changed after it was used: every
-node records the clock's reading when it was made (`_version`), and every change of
-a Value's data (an assignment to `.data`, or `data_changed()` after an in-place
-write) ticks the clock and gives that Value the new reading. An input whose version
-is newer than the node computed from it was changed after the node read it.
+node records the clock's reading when it was computed (`_computed_at`), and every
+change of a Value's data (an assignment to `.data`, or `data_changed()` after an
+in-place write) ticks the clock and gives that Value the new reading as its
+`_version`. An input whose version is newer than the node computed from it was
+changed after the node read it; a node whose own version is newer than its
+computation had its output changed after the rules that read it were recorded.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class Node:
         "_requires_grad",  # whether gradients flow to this node
         "_retains_grad",  # whether an inner node keeps its gradient (retain_grad)
         "_version",  # the clock's reading when the data was made or last changed
+        "_computed_at",  # the clock's reading when this node was computed (or made)
         "grad",  # the gradient backward accumulated here, or None
     )
 
@@ -68,6 +71,7 @@ class Node:
     _kwargs: dict[str, Any] | None
     _requires_grad: bool
     _version: int
+    _computed_at: int
     _retains_grad: bool
     _name: str | None
 
@@ -86,7 +90,7 @@ class Node:
             setattr(self, key, value)
         for key, value in (slots or {}).items():
             object.__setattr__(self, key, value)
-        CLOCK.catch_up(self._version)
+        CLOCK.catch_up(max(self._version, self._computed_at))
 
 
 def inputs_of(node: Node) -> tuple[Any, ...]:

@@ -133,7 +133,7 @@ def new_node(
     node._inputs = inputs
     node._kwargs = kwargs
     node._requires_grad = requires_grad
-    node._version = CLOCK.now
+    node._version = node._computed_at = CLOCK.now
     node._retains_grad = False
     node._name = None
     return node

@@ -21,6 +21,7 @@ from autograd.node import CLOCK, Node
 from autograd.operators import binary_operator
 from autograd.ops.shape import as_index
 from autograd.protocols import array_ufunc, format_value, iterate
+from autograd.record import constant
 
 
 class Value(Node):
@@ -49,13 +50,18 @@ class Value(Node):
         return array_ufunc(self, ufunc, method, *inputs, **kwargs)
 
     def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None) -> None:
-        self._data = as_data(data)
+        d = as_data(data)
+        if type(d) is np.ndarray and (d is data or isinstance(data, Node)):
+            # The engine owns its arrays, as torch.tensor copies: an optimizer's step
+            # never writes into the caller's array, nor into another Value's.
+            d = d.copy()
+        self._data = d
         self.grad = None
         self._op = None
         self._inputs = ()
         self._kwargs = None
         self._requires_grad = bool(requires_grad)
-        self._version = CLOCK.now
+        self._version = self._computed_at = CLOCK.now
         self._retains_grad = False
         self._name = name
 
@@ -76,6 +82,8 @@ class Value(Node):
 
     @data.setter
     def data(self, new: Any) -> None:
+        """Assign new data (an array is taken as it is, as PyTorch's `.data =`; `Value()`
+        copies). A graph computed before then refuses to backpropagate through it."""
         self._data = as_data(new)
         self.data_changed()
 
@@ -163,8 +171,17 @@ class Value(Node):
         return np.asarray(self._data)
 
     def detach(self) -> Value:
-        """A new constant Value sharing this one's data, outside any graph."""
-        return Value(self._data, requires_grad=False, name=self.name)
+        """A new constant Value sharing this one's data, outside any graph. The shared
+        array becomes read-only, so that neither Value can change it under the other
+        (an optimizer's step then writes a new array for this one)."""
+        d = self._data
+        if type(d) is np.ndarray:
+            if d.base is not None:  # a view of another array, which may still change
+                d = d.copy()
+            d.flags.writeable = False
+        detached = constant(self, d)
+        detached._name = self.name
+        return detached
 
     def zero_grad(self) -> None:
         """Forget the accumulated gradient (`.grad` becomes None)."""

@@ -47,7 +47,8 @@ class Parameter(Value):
             raise TypeError(
                 f"Parameter: cannot turn {type(raw).__name__} into numbers: {exc}"
             ) from None
-        super().__init__(aligned_copy(arr), requires_grad=requires_grad, name=name)  # a copy
+        super().__init__(arr, requires_grad=requires_grad, name=name)
+        self._data = aligned_copy(self._data)  # the parameter's own array, on a cache line
 
     def __setstate__(self, state: Any) -> None:
         # copy.deepcopy and pickle rebuild the object from its state (Value's way); the

@@ -25,7 +25,7 @@ Ref = tuple[int, int, tuple[int, ...]]
 
 
 def call_key(v: Value) -> tuple[int, int]:
-    return id(v), v._version
+    return id(v), v._computed_at
 
 
 class CallRecord:
@@ -59,7 +59,7 @@ class CallRecord:
 
 def _ref(v: Value) -> Ref:
     d = v._data
-    return id(v), v._version, () if type(d) is float else d.shape
+    return id(v), v._computed_at, () if type(d) is float else d.shape
 
 
 def _refs(values: Any) -> tuple[Ref, ...]:
