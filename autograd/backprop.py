@@ -26,10 +26,10 @@ from autograd import anomaly, ops
 from autograd.convert import as_data, shape_of
 from autograd.errors import (
     changed_error,
-    output_changed_error,
     complex_gradient_error,
     misfit_error,
     no_rule_error,
+    output_changed_error,
     released_error,
     rule_error_text,
     seed_complex_error,

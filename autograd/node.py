@@ -52,6 +52,7 @@ class Node:
     """The fields of one graph node. `Value` adds the methods users call."""
 
     __slots__ = (
+        "_computed_at",  # the clock's reading when this node was computed (or made)
         "_data",  # a Python float (scalar level) or a numpy array (tensor level)
         "_inputs",  # the primitive's positional arguments: Values and raw constants
         "_kwargs",  # the primitive's keyword arguments; None when it had none
@@ -60,7 +61,6 @@ class Node:
         "_requires_grad",  # whether gradients flow to this node
         "_retains_grad",  # whether an inner node keeps its gradient (retain_grad)
         "_version",  # the clock's reading when the data was made or last changed
-        "_computed_at",  # the clock's reading when this node was computed (or made)
         "grad",  # the gradient backward accumulated here, or None
     )
 
