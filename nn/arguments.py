@@ -102,22 +102,51 @@ def _not_numbers(who: str, what: str, data: Any) -> TypeError | ValueError | Non
     at = next((i for i, item in enumerate(items) if not isinstance(item, numbers.Real)), None)
     if at is None:
         return None  # an object array of numbers
+    bad = items[at]
+    complex_hint = f"; {_COMPLEX}" if isinstance(bad, numbers.Complex) else ""
+    real = "real " if complex_hint else ""
     if arr.ndim == 0:
-        return TypeError(f"{who}: {what} must be numbers, got {_item(data)}")
+        return TypeError(f"{who}: {what} must be {real}numbers, got {_item(data)}{complex_hint}")
     given = (
         f"ndarray of dtype {arr.dtype} and shape {arr.shape}"
         if isinstance(data, np.ndarray)
         else f"{type(data).__name__} of shape {arr.shape}"
     )
-    bad = items[at]
     if isinstance(bad, Sized) and not isinstance(bad, str | bytes):  # ragged rows as objects
         return ValueError(
             f"{who}: {what} must be a rectangular array of numbers, got {given} holding "
             f"{_item(bad)} at flat position {at}"
         )
     return TypeError(
-        f"{who}: {what} must be numbers, got {given} holding {_item(bad)} at flat position {at}"
+        f"{who}: {what} must be {real}numbers, got {given} holding {_item(bad)} at flat "
+        f"position {at}{complex_hint}"
     )
+
+
+_COMPLEX = (
+    "complex data is refused, as Value refuses it, rather than losing its imaginary part "
+    "(pass .real, .imag or abs() of it, whichever you mean)"
+)
+
+
+def holds_complex(data: Any) -> bool:
+    """Whether `data` (anything a layer or loss is given) holds complex numbers.
+
+    Cheap where it runs on every call: a Value (which never holds complex numbers) or a
+    float costs one check, an array one dtype read; lists are read as numpy reads them.
+    """
+    if isinstance(data, Value) or type(data) is float:
+        return False
+    if type(data) is np.ndarray:
+        return data.dtype.kind == "c"  # type: ignore[no-any-return]
+    if isinstance(data, numbers.Complex) and not isinstance(data, numbers.Real):
+        return True
+    if isinstance(data, list | tuple):
+        try:
+            return np.asarray(data).dtype.kind == "c"  # type: ignore[no-any-return]
+        except (TypeError, ValueError):  # ragged or not numbers: for check_numbers to name
+            return False
+    return False
 
 
 def _item(value: Any) -> str:

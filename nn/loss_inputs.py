@@ -21,6 +21,7 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from nn.arguments import holds_complex
 
 __all__ = [
     "EPSILON",
@@ -28,6 +29,7 @@ __all__ = [
     "check_batch",
     "check_probabilities",
     "check_probability_targets",
+    "check_real",
     "check_reduction",
     "class_labels",
     "dtype_of",
@@ -72,6 +74,14 @@ def reduce(who: str, loss: Any, reduction: str) -> Any:
     return loss
 
 
+def check_real(who: str, pred: Any) -> None:
+    """A TypeError for complex predictions, which the formulas would otherwise turn into
+    complex losses or cast to real numbers, dropping the imaginary parts. (Each loss's
+    error path, `check_numbers`, then names the argument.)"""
+    if holds_complex(pred):
+        raise TypeError(f"{who}: predictions must be real numbers, got {dtype_of(pred)} data")
+
+
 def check_batch(who: str, pred_shape: tuple[int, ...], target_shape: tuple[int, ...]) -> None:
     """A ValueError when predictions and targets have different numbers of rows."""
     if pred_shape and target_shape and pred_shape[0] != target_shape[0]:
@@ -83,6 +93,7 @@ def check_batch(who: str, pred_shape: tuple[int, ...], target_shape: tuple[int, 
 
 def float_target(who: str, pred: Any, target: Any) -> Any:
     """Targets as data (or a Value) of the predictions' dtype and shape."""
+    check_real(who, pred)
     pshape = shape_of(pred)
     if isinstance(target, Value):
         t: Any = target
@@ -144,6 +155,7 @@ def class_labels(who: str, scores: Any, target: Any) -> np.ndarray:
 
     Labels of any integer dtype and byte order (uint8, big-endian int32, ...) come back
     as native np.intp, the type numpy indexes with."""
+    check_real(who, scores)
     sshape = shape_of(scores)
     if len(sshape) != 2:
         raise ValueError(f"{who}: expects scores of shape (batch, classes), got shape {sshape}")

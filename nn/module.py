@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from autograd.debug.modulecalls import record_call
-from nn.arguments import check_numbers, float_dtype
+from nn.arguments import check_numbers, float_dtype, holds_complex
 from nn.memory import aligned_copy
 from nn.parameter import Parameter, zero_grads
 from nn.state_dict import (
@@ -55,6 +55,17 @@ def _name_bad_inputs(module: Module, args: tuple[Any, ...], kwargs: dict[str, An
     except TypeError:  # the call itself did not fit forward: forward's error says so
         return
     check_numbers(type(module).__name__, **bound)
+
+
+def _refuse_complex(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """A TypeError naming the module, the argument and its dtype when an argument holds
+    complex numbers, as Value refuses them (numpy would cast them to real ones, dropping
+    their imaginary parts without a word). Called on every call of nn's own modules: a
+    Value argument costs one isinstance check."""
+    for data in (*args, *kwargs.values()) if kwargs else args:
+        if holds_complex(data):
+            _name_bad_inputs(module, args, kwargs)  # names the argument: raises
+            raise TypeError(f"{type(module).__name__}: complex input is refused (use real numbers)")
 
 
 class UnbuiltParameters(list[Parameter]):
@@ -104,6 +115,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._names_bad_inputs:
+            _refuse_complex(self, args, kwargs)
         try:
             out = self.forward(*args, **kwargs)
         except (TypeError, ValueError):

@@ -162,3 +162,88 @@ def test_load_state_dict_still_loads_good_settings() -> None:
     adam = nn.Adam([p])
     adam.load_state_dict(nn.Adam([p], betas=[0.5, 0.6], eps=1e-6).state_dict())  # type: ignore[arg-type]
     assert adam.betas == (0.5, 0.6) and adam.eps == 1e-6
+
+
+# --- complex data is refused by layers and losses -------------------------------------------
+
+COMPLEX = np.array([[1 + 2j, 3 - 1j], [0.5j, 2.0 + 0j]])
+REAL = np.ones((2, 2))
+
+
+def _modules() -> dict[str, Callable[[], nn.Module]]:
+    return {
+        "Linear": lambda: nn.Linear(2, 3),
+        "Dense": lambda: nn.Dense(3, input_dim=2),
+        "Dense lazy": lambda: nn.Dense(3),
+        "Sequential": lambda: nn.Sequential(nn.Linear(2, 3), nn.ReLU()),
+        "MLP": lambda: nn.MLP([2, 3, 1]),
+        "Flatten": nn.Flatten,
+        "Dropout": nn.Dropout,
+        **{
+            name: getattr(nn, name)
+            for name in [
+                "Sigmoid",
+                "Tanh",
+                "ReLU",
+                "LeakyReLU",
+                "PReLU",
+                "ELU",
+                "Softplus",
+                "Softmax",
+                "LogSoftmax",
+                "Step",
+                "Identity",
+            ]
+        },
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_modules()))
+@pytest.mark.parametrize("data", [COMPLEX, COMPLEX.astype(np.complex64), COMPLEX.tolist()])
+def test_complex_input_to_a_layer_is_refused_naming_it(name: str, data: Any) -> None:
+    module = _modules()[name]()
+    who = {"Dense lazy": "Dense", "Sequential": "Linear", "MLP": "Linear"}.get(name, name)
+    with pytest.raises(TypeError, match=rf"^{who}: x must be real numbers.*complex"):
+        module(data)
+    if name == "Dense lazy":
+        assert not module.built  # refused before it built its weights
+
+
+LOSS_CALLS: dict[str, tuple[Callable[..., Any], str]] = {
+    "MSELoss": (lambda a, b: nn.MSELoss()(a, b), "pred"),
+    "L1Loss": (lambda a, b: nn.L1Loss()(a, b), "pred"),
+    "BCEWithLogitsLoss": (lambda a, b: nn.BCEWithLogitsLoss()(a, b), "logits"),
+    "CrossEntropyLoss": (lambda a, b: nn.CrossEntropyLoss()(a, np.array([0, 1])), "logits"),
+    "NLLLoss": (lambda a, b: nn.NLLLoss()(a, np.array([0, 1])), "log_probs"),
+    "mse_loss": (T.mse_loss, "pred"),
+    "l1_loss": (T.l1_loss, "pred"),
+    "binary_cross_entropy_with_logits": (T.binary_cross_entropy_with_logits, "logits"),
+    "cross_entropy": (lambda a, b: T.cross_entropy(a, np.array([0, 1])), "logits"),
+    "nll_loss": (lambda a, b: T.nll_loss(a, np.array([0, 1])), "log_probs"),
+    "MeanSquaredError": (lambda a, b: L.MeanSquaredError()(b, a), "y_pred"),
+    "MeanAbsoluteError": (lambda a, b: L.MeanAbsoluteError()(b, a), "y_pred"),
+    "BinaryCrossentropy": (lambda a, b: L.BinaryCrossentropy(from_logits=True)(b, a), "y_pred"),
+    "CategoricalCrossentropy": (
+        lambda a, b: L.CategoricalCrossentropy(from_logits=True)(b * 0.5, a),
+        "y_pred",
+    ),
+    "SparseCategoricalCrossentropy": (
+        lambda a, b: L.SparseCategoricalCrossentropy(from_logits=True)(np.array([0, 1]), a),
+        "y_pred",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOSS_CALLS))
+def test_complex_predictions_given_to_a_loss_are_refused_naming_it(name: str) -> None:
+    call, arg = LOSS_CALLS[name]
+    with pytest.raises(TypeError, match=rf"^{name}: {arg} must be real numbers.*complex128"):
+        call(COMPLEX, REAL)
+
+
+def test_complex_probabilities_given_to_bce_are_refused() -> None:
+    p = np.array([[0.5 + 0.1j, 0.5]])
+    with pytest.raises(TypeError, match=r"^BCELoss: pred must be real numbers.*complex"):
+        nn.BCELoss()(p, np.ones((1, 2)))
+    with pytest.raises(TypeError, match=r"^BinaryCrossentropy: y_pred must be real numbers"):
+        L.BinaryCrossentropy()(np.ones((1, 2)), p)
