@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -167,8 +167,11 @@ class Dense(Module):
         """The kernel, under PyTorch's name."""
         return self.kernel
 
-    def build(self, input_shape: Shape) -> None:
-        """Make kernel (in, units) and bias (units,) for inputs of ``input_shape``."""
+    def build(self, input_shape: Shape, _given: Collection[str] = ()) -> None:
+        """Make kernel (in, units) and bias (units,) for inputs of ``input_shape``.
+
+        (Those named in `_given` start as zeros, drawing nothing from the generator: a
+        load is about to replace them.)"""
         if not input_shape:
             raise ValueError("Dense: needs inputs with a feature axis, got shape ()")
         fan_in = layer_size("Dense", "input size", input_shape[-1])
@@ -180,12 +183,15 @@ class Dense(Module):
                 )
             return
         dtype = self._dtype
+
+        def weight(name: str, init: initializers.Initializer, shape: Shape) -> Parameter:
+            data = np.zeros(shape, dtype) if name in _given else init(shape, dtype=dtype)
+            return Parameter(data, dtype=dtype)
+
         self.input_dim = fan_in
-        self.kernel = Parameter(
-            self.kernel_initializer((fan_in, self.units), dtype=dtype), dtype=dtype
-        )
+        self.kernel = weight("kernel", self.kernel_initializer, (fan_in, self.units))
         if self.use_bias:
-            self.bias = Parameter(self.bias_initializer((self.units,), dtype=dtype), dtype=dtype)
+            self.bias = weight("bias", self.bias_initializer, (self.units,))
         self._built = True
         if self.activation is not None:
             self.activation.build((self.units,))
@@ -193,7 +199,8 @@ class Dense(Module):
     def _build_from_state(self, prefix: str, state: Mapping[str, Any]) -> None:
         kernel = state.get(prefix + "kernel")
         if kernel is not None and np.ndim(kernel) == 2:
-            self.build((int(np.shape(kernel)[0]),))
+            given = [name for name in ("kernel", "bias") if prefix + name in state]
+            self.build((int(np.shape(kernel)[0]),), given)
 
     def forward(self, x: Any) -> Any:
         if not self._built:

@@ -37,6 +37,7 @@ from nn.state_dict import (
     StateDictError,
     arrays_to_load,
     read_weights,
+    unbuilt_layer_error,
     write_weights,
 )
 
@@ -289,7 +290,9 @@ class Module:
         return None
 
     def _build_from_state(self, prefix: str, state: Mapping[str, np.ndarray]) -> None:
-        """Hook for lazy layers: build from the shapes in a state dict being loaded."""
+        """Hook for lazy layers: build from the shapes in a state dict being loaded,
+        by assigning attributes (a failed load puts the old ones back), drawing no random
+        numbers for the weights the state holds (the load replaces them)."""
 
     # --- state ---------------------------------------------------------------------------
     def state_dict(self) -> dict[str, np.ndarray]:
@@ -319,15 +322,27 @@ class Module:
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> LoadResult:
         """Copy arrays into the parameters of the same names, cast to their dtypes.
 
-        Every check runs before anything is assigned, so a failed load changes nothing.
-        Shapes must always agree; with ``strict`` the key sets must be equal as well.
-        Raises StateDictError naming the first mismatching key (and both shapes).
+        Every check runs before anything is assigned, so a failed load changes nothing:
+        lazily built layers that the state built are put back unbuilt. Shapes must always
+        agree; with ``strict`` the key sets must be equal as well. Raises StateDictError
+        naming the first mismatching key (and both shapes).
         """
-        for name, mod in self.named_modules():
-            if not mod._built:
+        unbuilt = [(name, mod) for name, mod in self.named_modules() if not mod._built]
+        # What building changes, kept to put back: a layer builds by assigning attributes.
+        before = [(mod, dict(vars(mod))) for _, mod in unbuilt]
+        try:
+            for name, mod in unbuilt:
                 mod._build_from_state(f"{name}." if name else "", state_dict)
-        params = dict(self.named_parameters())
-        arrays, result = arrays_to_load(params, state_dict, strict)
+            left = [(name, type(mod).__name__) for name, mod in unbuilt if not mod._built]
+            if strict and left:  # the state holds none of its weights: not silently skipped
+                raise unbuilt_layer_error(*left[0])
+            params = dict(self.named_parameters())
+            arrays, result = arrays_to_load(params, state_dict, strict)
+        except BaseException:
+            for mod, attributes in before:
+                vars(mod).clear()
+                vars(mod).update(attributes)
+            raise
         for key, arr in arrays.items():
             params[key].data = arr
         return result

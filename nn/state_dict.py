@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-import zipfile
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -33,6 +32,7 @@ __all__ = [
     "StateDictError",
     "arrays_to_load",
     "read_weights",
+    "unbuilt_layer_error",
     "write_weights",
 ]
 
@@ -85,6 +85,16 @@ def arrays_to_load(
     return arrays, LoadResult(missing, unexpected)
 
 
+def unbuilt_layer_error(name: str, kind: str) -> StateDictError:
+    """The error of a strict load whose state holds none of the weights of a layer that
+    builds at its first call (`kind` is its class): loading the rest would leave it
+    unbuilt without a word."""
+    return StateDictError(
+        f"load_state_dict: layer {name or '(the model)'!r} ({kind}) builds at its first "
+        "call and the state holds no weights for it; pass strict=False to load the others"
+    )
+
+
 def _numbers(key: str, raw: Any, dtype: np.dtype[Any]) -> np.ndarray:
     """A state entry (an array, a Value, nested lists) as a fresh array of `dtype`."""
     arr = np.asarray(raw.data if isinstance(raw, Value) else raw)
@@ -131,14 +141,17 @@ def write_weights(path: PathLike, arrays: Mapping[str, Any]) -> None:
 
 
 def read_weights(path: str) -> dict[str, np.ndarray]:
-    """All arrays of an .npz archive, read without pickle; ValueError if it is not one."""
+    """All arrays of an .npz archive, read without pickle; ValueError if it is not one,
+    whatever is wrong with the file (a corrupted byte can make zipfile raise
+    NotImplementedError, "zip file version ..."; an encrypted member RuntimeError)."""
     if not os.path.exists(path):
         raise FileNotFoundError(f"load_weights: no such file: {path!r}")
     try:
         loaded = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+    except Exception as exc:  # zipfile alone raises BadZipFile, NotImplementedError, ...
         raise ValueError(
-            f"load_weights: {path!r} is not a weights file (.npz archive): {exc}"
+            f"load_weights: {path!r} is not a weights file (.npz archive): "
+            f"{type(exc).__name__}: {exc}"
         ) from None
     if not isinstance(loaded, np.lib.npyio.NpzFile):
         raise ValueError(
