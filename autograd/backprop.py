@@ -81,7 +81,7 @@ def backpropagate(
     order = toposort(root)
     grads: dict[Node, Any] = {root: seed}  # each node's running total
     borrowed = {id(seed)}  # ids of arrays the engine must not keep as a leaf's .grad
-    found: dict[Node, Any] = {}  # each node's complete gradient, where it is wanted
+    found: dict[Node, Any] = {}  # the complete gradients to store or to return
     checking = anomaly.MODE.enabled  # anomaly mode: every gradient checked for nan/inf
     was_recording = GRAD_MODE.enabled
     GRAD_MODE.enabled = create_graph  # with create_graph, rules record their own graph
@@ -91,7 +91,8 @@ def backpropagate(
             g = grads.pop(node, None)
             if g is None:  # no path from root carried a gradient here
                 continue
-            if wanted is None or node in wanted:
+            kept = keeps_grad(node, inner_grads) if wanted is None else node in wanted
+            if kept:  # stored in .grad once the pass succeeds, or returned
                 found[node] = g
             if node._op is None:  # a leaf: nothing further back
                 continue
@@ -113,7 +114,7 @@ def backpropagate(
         GRAD_MODE.enabled = was_recording
     if wanted is None:
         for node, g in found.items():
-            _store(node, g, inner_grads, borrowed)
+            _store(node, g, borrowed)
     return found
 
 
@@ -196,19 +197,19 @@ def _fitted(g: Any, d: Any) -> Any:
     return g
 
 
-def keeps_grad(node: Node, inner_grads: bool | None, g: Any) -> bool:
-    """Whether an inner node keeps its gradient in `.grad`: one that asked
-    (retain_grad), and by `inner_grads`: None keeps those at scalar level (micrograd's
-    every node; an array kept on every inner node would double a tensor step's
-    memory, and PyTorch keeps none), True every one, False none."""
-    if node._retains_grad or inner_grads is True:
+def keeps_grad(node: Node, inner_grads: bool | None) -> bool:
+    """Whether backward adds this node's gradient to its `.grad`: a leaf's always, an
+    inner node's when it has one already, when it asked (retain_grad), and by
+    `inner_grads`: None keeps those at scalar level (micrograd's every node; an array
+    kept on every inner node would double a tensor step's memory, and PyTorch keeps
+    none), True every one, False none."""
+    if node._op is None or node.grad is not None or node._retains_grad:
         return True
-    return inner_grads is None and type(node._data) is float
+    return inner_grads is True or (inner_grads is None and type(node._data) is float)
 
 
-def _store(node: Node, g: Any, inner_grads: bool | None, borrowed: set[int]) -> None:
-    """Add `g` to the `.grad` of a leaf that requires it, or of an inner node that
-    keeps its gradient."""
+def _store(node: Node, g: Any, borrowed: set[int]) -> None:
+    """Add `g` to the `.grad` of a node that keeps its gradient."""
     if node.grad is not None:
         node.grad = node.grad + g
     elif node._op is None:
@@ -220,7 +221,7 @@ def _store(node: Node, g: Any, inner_grads: bool | None, borrowed: set[int]) -> 
         ):
             g = g.copy()
         node.grad = g
-    elif keeps_grad(node, inner_grads, g):
+    else:
         node.grad = g
 
 
