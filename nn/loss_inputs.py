@@ -34,6 +34,7 @@ __all__ = [
     "class_labels",
     "dtype_of",
     "float_target",
+    "log_softmax",
     "pick_at_labels",
     "reduce",
     "shape_of",
@@ -202,13 +203,31 @@ def _check_label_range(who: str, labels: np.ndarray, classes: int) -> None:
         )
 
 
+def log_softmax(logits: Any) -> Any:
+    """log_softmax over the last axis of logits shifted by each row's maximum, computed
+    as PyTorch computes it, (z - max) - log(sum(e^(z - max))). The shift is a constant,
+    so the gradient is the same; without it, z - logsumexp(z) loses the digits of the
+    log-sum at huge logits (1e30 + log 2 rounds to 1e30, giving log-probabilities of 0
+    for two tied classes; at 1e4 in float32, a relative error of 1e-4)."""
+    d = logits.data if isinstance(logits, Value) else np.asarray(logits)
+    if type(d) is np.ndarray and d.size:
+        m = np.max(d, axis=-1, keepdims=True)
+        if not np.isfinite(m).all():  # an all -inf row stays -inf, not nan
+            m = np.where(np.isfinite(m), m, 0)
+        logits = logits - m
+    return autograd.log_softmax(logits, axis=-1)
+
+
 def pick_at_labels(who: str, logp: Any, labels: np.ndarray, reduction: str) -> Any:
     """-logp[i, labels[i]] for each row, reduced.
 
     Computed as sum(logp * w) with w zero except w[i, labels[i]] = -1/N (mean), -1 (sum):
     one product and one sum, whose backward is a plain multiply. Indexing logp[i, y_i]
     instead would need a scatter (np.add.at) in backward, which costs more than that
-    multiply at the batch sizes training uses.
+    multiply at the batch sizes training uses. Log-probabilities of -inf away from the
+    labels (classes masked out, as PyTorch's NLLLoss allows) would make 0 * -inf = nan
+    there: then the entries away from the labels are zeroed first (`where`), and the
+    loss is PyTorch's, finite.
     """
     check_reduction(who, reduction)
     n = labels.shape[0]
@@ -216,6 +235,9 @@ def pick_at_labels(who: str, logp: Any, labels: np.ndarray, reduction: str) -> A
         return reduce(who, -logp[labels, labels], reduction)  # empty: nan mean, 0 sum
     weights = np.zeros(shape_of(logp), dtype=dtype_of(logp))
     weights[np.arange(n), labels] = -1.0 / n if reduction == "mean" else -1.0
+    d = logp.data if isinstance(logp, Value) else logp
+    if not np.isfinite(d).all():
+        logp = autograd.where(weights != 0, logp, 0.0)
     if reduction == "none":
         return autograd.sum(logp * weights, axis=-1)
     return autograd.sum(logp * weights)

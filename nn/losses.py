@@ -49,6 +49,7 @@ from nn.loss_inputs import (
     check_probability_targets,
     class_labels,
     float_target,
+    log_softmax,
     pick_at_labels,
     reduce,
     shape_of,
@@ -261,7 +262,7 @@ class CategoricalCrossentropy(_KerasLoss):
         check_probability_targets(who, t)
         z = y_pred if self.from_logits else _logits_under(y_pred, "softmax")
         if z is not None:
-            logp = autograd.log_softmax(z, axis=-1)
+            logp = log_softmax(z)
         else:
             logp = autograd.log(autograd.clip(y_pred, lo=EPSILON, hi=1.0 - EPSILON))
         return _keras_reduce(who, -autograd.sum(t * logp, axis=-1), self.reduction)

@@ -6,19 +6,21 @@ predictions p (or logits z) and targets y, elementwise losses average over every
 
     mse_loss                            mean((p - y)^2)
     l1_loss                             mean(|p - y|)
-    binary_cross_entropy                mean(-(y log p + (1 - y) log(1 - p))),
-                                        p clipped to [1e-7, 1 - 1e-7] (Keras' epsilon)
+    binary_cross_entropy                mean(-(y max(log p, -100)
+                                               + (1 - y) max(log(1 - p), -100)))
     binary_cross_entropy_with_logits    mean(softplus(z) - z y)
                                         = mean(max(z, 0) - z y + log(1 + e^-|z|))
     cross_entropy (integer labels)      mean_i(-log_softmax(z_i)[y_i])
     cross_entropy (probability targets) mean_i(-sum_c y_ic log_softmax(z_i)_c)
     nll_loss                            mean_i(-logp_i[y_i])
 
-BCE clips p instead of clamping log p at -100 (PyTorch's way) because the clip's
-gradient is zero outside [eps, 1 - eps], so p = 0 or 1 gives a finite loss and a zero
-gradient, never inf * 0 = nan; inside that range both conventions agree. Predictions
-outside [0, 1] (logits, usually) raise a ValueError, as PyTorch's BCELoss does, instead
-of being clipped to a loss with zero gradient; nan is left to the nan checks.
+These are PyTorch's numbers, at saturated and extreme inputs too. Binary cross-entropy
+is PyTorch's BCELoss exactly: each log clamped at -100 (so p = 0 or 1 gives a finite
+loss), and PyTorch's gradient (p - y) / max(p (1 - p), 1e-12), which stays finite and
+nonzero for a confidently wrong p (sigmoid(-30) for y = 1: it keeps learning, where a clip
+of p at 1e-7, Keras' way and the Keras-named losses', gives exactly zero gradient). It is
+one node with that rule (`_bce`). Predictions outside [0, 1] (logits, usually) raise a
+ValueError, as PyTorch's BCELoss does; nan is left to the nan checks.
 
 Arguments that are not numbers at all (strings, None, ragged lists) are named as such by
 `check_numbers` in each function's ``except`` clause, so the check costs a correct call
@@ -36,13 +38,13 @@ import autograd
 from autograd import Value
 from nn.arguments import check_numbers
 from nn.loss_inputs import (
-    EPSILON,
     check_batch,
     check_probabilities,
     check_probability_targets,
     check_reduction,
     class_labels,
     float_target,
+    log_softmax,
     pick_at_labels,
     reduce,
     shape_of,
@@ -94,8 +96,44 @@ def l1_loss(pred: Any, target: Any, reduction: str = "mean") -> Any:
 _BCE_FIX = "for logits use BCEWithLogitsLoss (or BinaryCrossentropy(from_logits=True))"
 
 
+def _bce_forward(p: Any, y: Any) -> Any:
+    """PyTorch's BCELoss, elementwise: -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)),
+    in its arrangement (log1p for log(1 - p)). Every log is clamped before it is
+    multiplied, so p = 0 or 1 gives a finite loss, never 0 * -inf = nan."""
+    with np.errstate(divide="ignore"):  # log(0) = -inf, clamped at once
+        log_p = np.maximum(np.log(p), -100.0)
+        log_q = np.maximum(np.log1p(-p), -100.0)
+    out = (y - 1.0) * log_q - y * log_p
+    return float(out) if type(p) is float else out
+
+
+# PyTorch's EPSILON in its BCE backward: a C float, 1e-12 rounded to float32.
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
+def _bce_grad_p(g: Any, out: Any, p: Any, y: Any) -> Any:
+    """PyTorch's rule, d/dp = (p - y) / max(p (1 - p), 1e-12): the derivative of the
+    unclamped formula wherever p (1 - p) >= 1e-12; past that (a saturated sigmoid), a
+    finite slope, so a confidently wrong prediction still learns. Written with the
+    engine's operations, so it also records itself (gradients of gradients)."""
+    return g * (p - y) / autograd.maximum(p * (1.0 - p), _BCE_EPSILON)
+
+
+def _bce_grad_y(g: Any, out: Any, p: Any, y: Any) -> Any:
+    """PyTorch's rule for the target: d/dy = -logit(p) = log(1 - p) - log(p)."""
+    return g * (autograd.log1p(-p) - autograd.log(p))
+
+
+# One node with PyTorch's forward and its rules (not registered in autograd.OPS: the
+# engine's table is the engine's own; a graph through it cannot be pickled).
+_bce = autograd.Primitive("binary_cross_entropy", _bce_forward)
+_bce.defvjp(_bce_grad_p, _bce_grad_y)
+
+
 def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Any:
-    """-(y log p + (1 - y) log(1 - p)) with p clipped to [1e-7, 1 - 1e-7].
+    """PyTorch's binary cross-entropy of probabilities p against targets y in [0, 1]:
+    -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)), with PyTorch's gradient
+    (p - y) / max(p (1 - p), 1e-12) (see `_bce_grad_p`).
 
     p must lie in [0, 1] (ValueError otherwise, as in PyTorch); for logits use
     `binary_cross_entropy_with_logits`.
@@ -105,9 +143,7 @@ def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Any
         t = float_target(who, pred, target)
         check_probability_targets(who, t)
         check_probabilities(who, "pred", pred, _BCE_FIX)
-        p = autograd.clip(pred, lo=EPSILON, hi=1.0 - EPSILON)
-        loss = -(t * autograd.log(p) + (1.0 - t) * autograd.log(1.0 - p))
-        return reduce(who, loss, reduction)
+        return reduce(who, _bce(pred, t), reduction)
     except (TypeError, ValueError):
         check_numbers(who, pred=pred, target=target)
         raise
@@ -172,8 +208,7 @@ def _soft_cross_entropy(who: str, logits: Any, target: Any, reduction: str) -> A
         )
     t = float_target(who, logits, target)
     check_probability_targets(who, t)
-    logp = autograd.log_softmax(logits, axis=-1)
-    return reduce(who, -autograd.sum(t * logp, axis=-1), reduction)
+    return reduce(who, -autograd.sum(t * log_softmax(logits), axis=-1), reduction)
 
 
 def sparse_cross_entropy(who: str, logits: Any, labels: np.ndarray, reduction: str) -> Any:
@@ -184,7 +219,7 @@ def sparse_cross_entropy(who: str, logits: Any, labels: np.ndarray, reduction: s
     """
     if reduction == "mean" and labels.shape[0] > 0:
         return autograd.softmax_cross_entropy(logits, labels=labels)
-    return pick_at_labels(who, autograd.log_softmax(logits, axis=-1), labels, reduction)
+    return pick_at_labels(who, log_softmax(logits), labels, reduction)
 
 
 def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Any:
@@ -234,8 +269,9 @@ class L1Loss(Loss):
 
 
 class BCELoss(Loss):
-    """Binary cross-entropy of probabilities in [0, 1] (see `binary_cross_entropy`);
-    predictions outside [0, 1] raise ValueError (use BCEWithLogitsLoss for logits)."""
+    """PyTorch's binary cross-entropy of probabilities in [0, 1], its log clamped at -100
+    (see `binary_cross_entropy`); predictions outside [0, 1] raise ValueError (use
+    BCEWithLogitsLoss for logits)."""
 
     def forward(self, pred: Any, target: Any) -> Any:
         return _renamed("BCELoss", binary_cross_entropy, pred, target, self.reduction)
