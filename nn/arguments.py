@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from autograd import Value
+from autograd.convert import numbers_of
 
 T = TypeVar("T")
 
@@ -88,6 +89,11 @@ def _not_numbers(who: str, what: str, data: Any) -> TypeError | ValueError | Non
     """The error for `data` that is not numbers; None when it is."""
     if isinstance(data, Value):
         return None
+    if isinstance(data, list | tuple):
+        try:  # Values that need gradients would lose their graph in an array
+            numbers_of(data, f"{who}: {what}")
+        except TypeError as exc:
+            return exc
     try:
         arr = np.asarray(data)
     except (TypeError, ValueError) as exc:  # numpy >= 1.24 refuses ragged nesting

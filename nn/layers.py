@@ -22,6 +22,7 @@ import numpy as np
 
 import autograd
 from autograd import Value
+from autograd.convert import numbers_of
 from nn import init as initializers
 from nn.activations import get_activation
 from nn.module import Module, Parameter, Shape
@@ -58,6 +59,8 @@ def _affine(who: str, x: Any, w: Parameter, b: Parameter | None, n_in: int) -> A
         if cast and not x.requires_grad:
             x = Value(d.astype(dtype), requires_grad=False)
     elif not (isinstance(x, np.ndarray) and x.dtype == dtype):
+        if isinstance(x, list | tuple):  # Values that need gradients: refused, not cast
+            x = numbers_of(x, who)
         x = np.asarray(x, dtype=dtype)
     try:
         return x @ w if b is None else autograd.linear(x, w, b)

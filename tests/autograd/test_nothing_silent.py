@@ -69,6 +69,17 @@ def test_an_op_given_a_list_of_values_points_to_stack() -> None:
         Value(np.ones(2)) * [a, b]
 
 
+def test_a_layer_given_a_list_of_values_points_to_stack() -> None:
+    import nn
+
+    a, b = Value(1.0), Value(2.0)
+    with pytest.raises(TypeError, match=r"autograd\.stack"):
+        nn.Linear(2, 1)([a, b])
+    out = nn.Linear(2, 1)(ag.stack([a, b]))
+    out.sum().backward()
+    assert a.grad is not None and b.grad is not None
+
+
 def test_a_numpy_function_on_a_value_names_the_engines_function() -> None:
     v = Value(np.array([0.5, 1.0]))
     with pytest.raises(TypeError, match=r"autograd\.exp"):
