@@ -80,7 +80,6 @@ def backpropagate(
     gradients of those nodes are returned."""
     order = toposort(root)
     grads: dict[Node, Any] = {root: seed}  # each node's running total
-    borrowed = {id(seed)}  # ids of arrays the engine must not keep as a leaf's .grad
     found: dict[Node, Any] = {}  # the complete gradients to store or to return
     checking = anomaly.MODE.enabled  # anomaly mode: every gradient checked for nan/inf
     was_recording = GRAD_MODE.enabled
@@ -91,14 +90,12 @@ def backpropagate(
             g = grads.pop(node, None)
             if g is None:  # no path from root carried a gradient here
                 continue
-            kept = keeps_grad(node, inner_grads) if wanted is None else node in wanted
-            if kept:  # stored in .grad once the pass succeeds, or returned
+            keep = keeps_grad(node, inner_grads) if wanted is None else node in wanted
+            if keep:  # stored in .grad once the pass succeeds, or returned
                 found[node] = g
             if node._op is None:  # a leaf: nothing further back
                 continue
             for i, p, gi in vjp(node, g, create_graph):  # the chain rule, input by input
-                if gi is g and type(gi) is np.ndarray:  # passed on unchanged: shared
-                    borrowed.add(id(gi))
                 if checking:
                     anomaly.check_gradient(node, i, gi)
                 gi = fit(gi, p, node, i)
@@ -113,8 +110,7 @@ def backpropagate(
     finally:
         GRAD_MODE.enabled = was_recording
     if wanted is None:
-        for node, g in found.items():
-            _store(node, g, borrowed)
+        _store(found, seed)
     return found
 
 
@@ -139,17 +135,7 @@ def vjp(node: Node, g: Any, create_graph: bool) -> list[tuple[int, Node, Any]]:
     if rules is None and op.vjp_all is None:
         raise released_error(node) if op is not op.live else no_rule_error(op)
     inputs = node._inputs
-    if node._version > node._computed_at:  # its own data changed since it was computed
-        raise output_changed_error(node)
-    args = []  # what the rules read: raw data, or with create_graph the Values themselves
-    for p in inputs:
-        if isinstance(p, Node):
-            if p._version > node._computed_at:  # its data changed after this node read it
-                raise changed_error(node, p)
-            args.append(p if create_graph else p._data)
-        else:
-            args.append(p)
-    out = node if create_graph else node._data
+    args, out = _rule_arguments(node, create_graph)
     kw = node._kwargs or _NO_KEYWORDS
     every = op.vjp_all(g, out, *args, **kw) if rules is None else None
     grads = []
@@ -161,6 +147,23 @@ def vjp(node: Node, g: Any, create_graph: bool) -> list[tuple[int, Node, Any]]:
 
 
 _NO_KEYWORDS: dict[str, Any] = {}
+
+
+def _rule_arguments(node: Node, create_graph: bool) -> tuple[list[Any], Any]:
+    """What a node's rules read, its inputs and its output: raw data, or with
+    create_graph the Values themselves. Refused when any of them changed since the
+    node was computed (the mutation contract, node.py)."""
+    if node._version > node._computed_at:  # its own data changed since it was computed
+        raise output_changed_error(node)
+    args = []
+    for p in node._inputs:
+        if isinstance(p, Node):
+            if p._version > node._computed_at:  # its data changed after this node read it
+                raise changed_error(node, p)
+            args.append(p if create_graph else p._data)
+        else:
+            args.append(p)
+    return args, (node if create_graph else node._data)
 
 
 def fit(g: Any, target: Node, node: Node | None = None, i: int = 0) -> Any:
@@ -208,20 +211,24 @@ def keeps_grad(node: Node, inner_grads: bool | None) -> bool:
     return inner_grads is True or (inner_grads is None and type(node._data) is float)
 
 
-def _store(node: Node, g: Any, borrowed: set[int]) -> None:
-    """Add `g` to the `.grad` of a node that keeps its gradient."""
-    if node.grad is not None:
-        node.grad = node.grad + g
-    elif node._op is None:
-        # A leaf's .grad is an array of its own, which optimizers and users may change
-        # in place: not an array held elsewhere (the seed given to backward, a gradient
-        # passed unchanged to several inputs), not a view, not a read-only array.
-        if type(g) is np.ndarray and (
-            id(g) in borrowed or g.base is not None or not g.flags.writeable
+def _store(found: dict[Node, Any], seed: Any) -> None:
+    """Add each node's gradient to its `.grad` (the nodes that keep theirs).
+
+    A leaf's .grad is an array of its own, which optimizers and users may change in
+    place: not the seed given to backward, not an array stored on another node too
+    (add passes one gradient on to both inputs), not a view, not read-only."""
+    held = {id(seed)}  # ids of the arrays held elsewhere: the seed, those stored so far
+    for node, g in found.items():
+        if node.grad is not None:
+            node.grad = node.grad + g
+            continue
+        if (
+            node._op is None
+            and type(g) is np.ndarray
+            and (id(g) in held or g.base is not None or not g.flags.writeable)
         ):
             g = g.copy()
-        node.grad = g
-    else:
+        held.add(id(g))
         node.grad = g
 
 

@@ -1,5 +1,5 @@
 """How a Value answers Python's and numpy's protocols where a plain number or array
-would answer differently: iteration, format specs, round(), and numpy functions.
+would answer differently: repr, iteration, format specs, and numpy functions.
 
 numpy calls `Value.__array_ufunc__` for every ufunc given a Value, including the
 ones behind an array's operators (`array * value` is `np.multiply(array, value)`).
@@ -82,3 +82,27 @@ def format_value(value: Node, spec: str) -> str:
             "one-element Value formats as a number"
         )
     return format(float(np.reshape(d, ())) if type(d) is not float else d, spec)
+
+
+def represent(value: Node) -> str:
+    """`Value.__repr__`: the number with its gradient at scalar level; up to six
+    elements, or the shape, with the dtype and the op at tensor level."""
+    d = value._data
+    extra = f", name={value._name!r}" if value._name else ""
+    if type(d) is float:
+        g = value.grad
+        gtext = "" if g is None else f", grad={_short(g)}"
+        return f"Value({d:.6g}{gtext}{extra})"
+    op = f", op={value._op.name}" if value._op is not None else ""
+    if d.size <= 6:
+        body = np.array2string(np.asarray(d), precision=4, separator=", ")
+        return f"Value({body}, dtype={d.dtype}{op}{extra})"
+    return f"Value(shape={d.shape}, dtype={d.dtype}{op}{extra})"
+
+
+def _short(x: Any) -> str:
+    if isinstance(x, Node):
+        return f"Value({_short(x._data)})"
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    return f"array{np.shape(x)}"

@@ -90,15 +90,7 @@ def apply(op: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
             datas.append(numbers_of(a, op.name))  # a list of Values: refused, not flattened
         else:
             datas.append(a)
-    try:
-        out = op.fn(*datas, **kw) if kw else op.fn(*datas)
-    except ValueError as exc:
-        raise ValueError(value_error_text(op, datas, kw, exc)) from op.cause(exc)
-    except TypeError as exc:
-        raise TypeError(type_error_text(op, datas, kw, exc)) from op.cause(exc)
-    saved = None
-    if op.saves:
-        out, saved = out
+    out, saved = forward(op, datas, kw)
     if first_value is None:
         return out
     if not (requires_grad and GRAD_MODE.enabled):
@@ -109,6 +101,18 @@ def apply(op: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     if anomaly.MODE.enabled:
         anomaly.on_new_node(node)
     return node
+
+
+def forward(op: Any, datas: list[Any], kw: dict[str, Any]) -> tuple[Any, Any]:
+    """`op`'s forward on raw data: its output, and what it saved for its rules (None
+    unless the primitive saves). Its errors are worded to name the op and the shapes."""
+    try:
+        out = op.fn(*datas, **kw) if kw else op.fn(*datas)
+    except ValueError as exc:
+        raise ValueError(value_error_text(op, datas, kw, exc)) from op.cause(exc)
+    except TypeError as exc:
+        raise TypeError(type_error_text(op, datas, kw, exc)) from op.cause(exc)
+    return out if op.saves else (out, None)
 
 
 def constant(like: Node, data: Any) -> Any:

@@ -20,7 +20,7 @@ from autograd.convert import as_data, data_of
 from autograd.node import CLOCK, Node
 from autograd.operators import binary_operator
 from autograd.ops.shape import as_index
-from autograd.protocols import array_ufunc, format_value, iterate
+from autograd.protocols import array_ufunc, format_value, iterate, represent
 from autograd.record import constant
 
 
@@ -208,17 +208,7 @@ class Value(Node):
         backprop.backward(self, grad, retain_graph, create_graph, inner_grads)
 
     def __repr__(self) -> str:
-        d = self._data
-        extra = f", name={self.name!r}" if self.name else ""
-        if type(d) is float:
-            g = self.grad
-            gtext = "" if g is None else f", grad={_short(g)}"
-            return f"Value({d:.6g}{gtext}{extra})"
-        op = f", op={self._op.name}" if self._op is not None else ""
-        if d.size <= 6:
-            body = np.array2string(np.asarray(d), precision=4, separator=", ")
-            return f"Value({body}, dtype={d.dtype}{op}{extra})"
-        return f"Value(shape={d.shape}, dtype={d.dtype}{op}{extra})"
+        return represent(self)
 
     def __bool__(self) -> bool:
         raise TypeError(
@@ -395,11 +385,3 @@ class Value(Node):
 
 
 Value._output_class = Value
-
-
-def _short(x: Any) -> str:
-    if isinstance(x, Value):
-        return f"Value({_short(x._data)})"
-    if isinstance(x, float):
-        return f"{x:.6g}"
-    return f"array{np.shape(x)}"
