@@ -19,8 +19,9 @@ is PyTorch's BCELoss exactly: each log clamped at -100 (so p = 0 or 1 gives a fi
 loss), and PyTorch's gradient (p - y) / max(p (1 - p), 1e-12), which stays finite and
 nonzero for a confidently wrong p (sigmoid(-30) for y = 1: it keeps learning, where a clip
 of p at 1e-7, Keras' way and the Keras-named losses', gives exactly zero gradient). It is
-one node with that rule (`_bce`). Predictions outside [0, 1] (logits, usually) raise a
-ValueError, as PyTorch's BCELoss does; nan is left to the nan checks.
+one node with that rule (the engine's `binary_cross_entropy` primitive). Predictions
+outside [0, 1] (logits, usually) raise a ValueError, as PyTorch's BCELoss does; nan is
+left to the nan checks.
 
 Arguments that are not numbers at all (strings, None, ragged lists) are named as such by
 `check_numbers` in each function's ``except`` clause, so the check costs a correct call
@@ -96,44 +97,10 @@ def l1_loss(pred: Any, target: Any, reduction: str = "mean") -> Any:
 _BCE_FIX = "for logits use BCEWithLogitsLoss (or BinaryCrossentropy(from_logits=True))"
 
 
-def _bce_forward(p: Any, y: Any) -> Any:
-    """PyTorch's BCELoss, elementwise: -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)),
-    in its arrangement (log1p for log(1 - p)). Every log is clamped before it is
-    multiplied, so p = 0 or 1 gives a finite loss, never 0 * -inf = nan."""
-    with np.errstate(divide="ignore"):  # log(0) = -inf, clamped at once
-        log_p = np.maximum(np.log(p), -100.0)
-        log_q = np.maximum(np.log1p(-p), -100.0)
-    out = (y - 1.0) * log_q - y * log_p
-    return float(out) if type(p) is float else out
-
-
-# PyTorch's EPSILON in its BCE backward: a C float, 1e-12 rounded to float32.
-_BCE_EPSILON = float(np.float32(1e-12))
-
-
-def _bce_grad_p(g: Any, out: Any, p: Any, y: Any) -> Any:
-    """PyTorch's rule, d/dp = (p - y) / max(p (1 - p), 1e-12): the derivative of the
-    unclamped formula wherever p (1 - p) >= 1e-12; past that (a saturated sigmoid), a
-    finite slope, so a confidently wrong prediction still learns. Written with the
-    engine's operations, so it also records itself (gradients of gradients)."""
-    return g * (p - y) / autograd.maximum(p * (1.0 - p), _BCE_EPSILON)
-
-
-def _bce_grad_y(g: Any, out: Any, p: Any, y: Any) -> Any:
-    """PyTorch's rule for the target: d/dy = -logit(p) = log(1 - p) - log(p)."""
-    return g * (autograd.log1p(-p) - autograd.log(p))
-
-
-# One node with PyTorch's forward and its rules (not registered in autograd.OPS: the
-# engine's table is the engine's own; a graph through it cannot be pickled).
-_bce = autograd.Primitive("binary_cross_entropy", _bce_forward)
-_bce.defvjp(_bce_grad_p, _bce_grad_y)
-
-
 def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Any:
     """PyTorch's binary cross-entropy of probabilities p against targets y in [0, 1]:
     -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)), with PyTorch's gradient
-    (p - y) / max(p (1 - p), 1e-12) (see `_bce_grad_p`).
+    (p - y) / max(p (1 - p), 1e-12) (the engine's `binary_cross_entropy` primitive).
 
     p must lie in [0, 1] (ValueError otherwise, as in PyTorch); for logits use
     `binary_cross_entropy_with_logits`.
@@ -143,7 +110,7 @@ def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Any
         t = float_target(who, pred, target)
         check_probability_targets(who, t)
         check_probabilities(who, "pred", pred, _BCE_FIX)
-        return reduce(who, _bce(pred, t), reduction)
+        return reduce(who, autograd.binary_cross_entropy(pred, t), reduction)
     except (TypeError, ValueError):
         check_numbers(who, pred=pred, target=target)
         raise

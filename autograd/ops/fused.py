@@ -1,7 +1,8 @@
 """Fused primitives: common compositions done as one node.
 
 A dense layer `x @ W + b` and softmax cross-entropy are the bulk of every
-network step. As single nodes they cost one graph node instead of several and
+network step; binary cross-entropy of probabilities is one node with PyTorch's
+numerics (its BCELoss). As single nodes they cost one graph node instead of several and
 skip intermediate arrays (the bias is added in place; the cross-entropy
 gradient is softmax minus one-hot in one expression, with its reductions over
 the classes laid out the fast way for numpy). Their results equal the unfused
@@ -17,6 +18,7 @@ import numpy as np
 
 from autograd.ops.arithmetic import matmul
 from autograd.ops.base import Check, data_of, dtype_of, ndim_of, primitive, shape_of
+from autograd.ops.elementwise import log, log1p, maximum
 from autograd.ops.reductions import _logsumexp_raw, softmax
 from autograd.ops.shape import reshape, sum_to, transpose
 
@@ -193,3 +195,39 @@ def _softmax_cross_entropy_grad(
 
 
 softmax_cross_entropy.defvjp(_softmax_cross_entropy_grad)
+
+
+@primitive(
+    "binary_cross_entropy",
+    Check(kind="binary", domains=((0.05, 0.95), (0.0, 1.0))),
+)
+def binary_cross_entropy(p: Any, y: Any) -> Any:
+    """PyTorch's BCELoss of probabilities p against targets y, elementwise:
+    -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)), log1p for log(1 - p).
+    Every log is clamped before it is multiplied, so p = 0 or 1 gives a finite loss,
+    never 0 * -inf = nan. d/dp = (p - y) / max(p (1 - p), 1e-12) (PyTorch's rule),
+    d/dy = log(1 - p) - log(p)."""
+    with np.errstate(divide="ignore"):  # log(0) = -inf, clamped at once
+        log_p = maximum.fn(log.fn(p), -100.0)
+        log_q = maximum.fn(log1p.fn(-p), -100.0)
+    return (y - 1.0) * log_q - y * log_p
+
+
+# PyTorch's EPSILON in its BCE backward: a C float, 1e-12 rounded to float32.
+_BCE_EPSILON = float(np.float32(1e-12))
+
+
+def _bce_grad_p(g: Any, out: Any, p: Any, y: Any) -> Any:
+    """PyTorch's rule, d/dp = (p - y) / max(p (1 - p), 1e-12): the derivative of the
+    unclamped formula wherever p (1 - p) >= 1e-12; past that (a saturated sigmoid), a
+    finite slope, so a confidently wrong prediction still learns. Written with the
+    engine's operations, so it also records itself (gradients of gradients)."""
+    return g * (p - y) / maximum(p * (1.0 - p), _BCE_EPSILON)
+
+
+def _bce_grad_y(g: Any, out: Any, p: Any, y: Any) -> Any:
+    """PyTorch's rule for the target: d/dy = -logit(p) = log(1 - p) - log(p)."""
+    return g * (log1p(-p) - log(p))
+
+
+binary_cross_entropy.defvjp(_bce_grad_p, _bce_grad_y)

@@ -59,6 +59,9 @@ REFERENCES: dict[str, Callable[..., Any]] = {
     "abs": np.abs,
     "add": np.add,
     "astype": lambda x, dtype: np.asarray(x).astype(dtype),
+    "binary_cross_entropy": lambda p, y: (
+        -(y * np.maximum(np.log(p), -100) + (1 - y) * np.maximum(np.log1p(-p), -100))
+    ),
     "broadcast_to": lambda x, shape: np.broadcast_to(x, shape),
     "clip": lambda x, lo=None, hi=None: np.clip(x, lo, hi),
     "concatenate": lambda *xs, axis=0: np.concatenate(xs, axis=axis),
