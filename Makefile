@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench docs clean
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ typecheck: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) -m benchmarks
+
+# The documentation site, built strictly (a broken link or API reference fails) into out/site.
+$(VENV)/.docs: $(VENV)/.created pyproject.toml
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $@
+
+docs: $(VENV)/.docs
+	$(VENV)/bin/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) out
