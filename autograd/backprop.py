@@ -237,6 +237,7 @@ def _release(node: Node) -> None:
     rule-less twin of its primitive, which still names it), and what its forward saved
     for them."""
     node._op = node._op.released
+    node._frozen = None  # the arrays its rules read may change now (frozen.py)
     if node._kwargs is not None and "saved" in node._kwargs:
         node._kwargs = {k: v for k, v in node._kwargs.items() if k != "saved"} or None
 

@@ -54,6 +54,7 @@ class Node:
     __slots__ = (
         "_computed_at",  # the clock's reading when this node was computed (or made)
         "_data",  # a Python float (scalar level) or a numpy array (tensor level)
+        "_frozen",  # a recorded node's hold on the arrays its rules read (frozen.py)
         "_inputs",  # the primitive's positional arguments: Values and raw constants
         "_kwargs",  # the primitive's keyword arguments; None when it had none
         "_name",  # a label for pictures and printing, or None
@@ -80,6 +81,13 @@ class Node:
     # read here, below Value, because recording (record.py) makes nodes but cannot
     # import value.py, which is built on it.
     _output_class: type[Node]
+
+    def __getstate__(self) -> Any:
+        """The slots to copy or pickle, less the hold on read-only arrays: a copy's
+        arrays are its own (see frozen.py)."""
+        attrs, slots = super().__getstate__()  # type: ignore[misc]
+        slots = {key: value for key, value in (slots or {}).items() if key != "_frozen"}
+        return attrs, slots
 
     def __setstate__(self, state: Any) -> None:
         """Restore a copied or unpickled node (its slots, and a subclass's dict). Its

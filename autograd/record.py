@@ -18,6 +18,7 @@ from typing import Any
 from autograd import anomaly
 from autograd.convert import numbers_of
 from autograd.errors import type_error_text, value_error_text
+from autograd.frozen import freeze
 from autograd.node import CLOCK, Node
 
 
@@ -98,6 +99,7 @@ def apply(op: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     if saved is not None:
         kw = {**kw, "saved": saved}
     node = new_node(first_value, out, op, args, kw or None, requires_grad=True)
+    node._frozen = freeze(datas, out)  # what its rules read is read-only while it lives
     if anomaly.MODE.enabled:
         anomaly.on_new_node(node)
     return node

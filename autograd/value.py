@@ -171,15 +171,10 @@ class Value(Node):
         return np.asarray(self._data)
 
     def detach(self) -> Value:
-        """A new constant Value sharing this one's data, outside any graph. The shared
-        array becomes read-only, so that neither Value can change it under the other
-        (an optimizer's step then writes a new array for this one)."""
-        d = self._data
-        if type(d) is np.ndarray:
-            if d.base is not None:  # a view of another array, which may still change
-                d = d.copy()
-            d.flags.writeable = False
-        detached = constant(self, d)
+        """A new constant Value sharing this one's data, outside any graph, as PyTorch's
+        `detach` shares storage: a write to one is seen by the other. While a recorded
+        graph reads the array, neither can write it (frozen.py)."""
+        detached = constant(self, self._data)
         detached._name = self.name
         return detached
 

@@ -1,14 +1,16 @@
-"""The mutation contract: a change to data that a recorded rule will read is detected
-at backward (or refused at the write), never turned into a wrong gradient.
+"""The mutation contract: a change to data that a recorded rule will read is refused
+at the write or detected at backward, never turned into a wrong gradient.
 
-- Every change of a Value's data ticks its version (`.data = ...`, or
-  `data_changed()` after an in-place write); backward refuses a node whose input, or
-  whose own output, changed after the node was computed.
+- The arrays a live recorded node reads (its inputs' data, raw constant arrays, its
+  own output) are read-only until backward releases the node or the graph is dropped
+  (autograd/frozen.py): an in-place write, announced or not, fails at the write.
+- Every assignment to `.data` ticks the Value's version; backward refuses a node whose
+  input, or whose own output, was assigned after the node was computed.
 - `Value(array)` copies the array (the engine owns its data): writing the caller's
   array afterwards changes nothing in the graph, and an optimizer's step never
   writes into it.
-- `detach()` shares the array read-only: a write by hand fails at the write, and an
-  optimizer's step gives the original a new array.
+- `detach()` shares the array, as PyTorch's does; while a graph reads it, neither
+  Value can write it, and an optimizer's step gives the original a new array.
 """
 
 from __future__ import annotations
@@ -46,11 +48,11 @@ READS_OUTPUT = {
 def test_a_nodes_own_output_changed_after_the_forward_is_refused(name: str, how: str) -> None:
     x = Value(np.array([0.5, 1.5]))
     h = READS_OUTPUT[name](x)
-    if how == "assigned":
-        h.data = h.data * 10
-    else:
-        h.data[...] *= 10
-        h.data_changed()
+    if how == "in place":  # impossible: the array is read-only while the graph lives
+        with pytest.raises(ValueError, match="read-only"):
+            h.data[...] *= 10
+        return
+    h.data = h.data * 10
     with pytest.raises(RuntimeError, match=CHANGED):
         (h * 1.0).sum().backward()
 
@@ -80,18 +82,24 @@ def test_an_optimizer_step_on_a_value_whose_detached_copy_is_in_a_graph() -> Non
     y = (x * c).sum()
     (a * a).sum().backward()
     nn.SGD([a], lr=0.5).step()  # writes a new array for `a`: c keeps the old one
+    with pytest.raises(ValueError, match="read-only"):
+        c.data[0] = 5.0  # y's graph reads it
     y.backward()
     np.testing.assert_array_equal(x.grad, [1.0, 2.0])
     np.testing.assert_array_equal(c.data, [1.0, 2.0])
-    with pytest.raises(ValueError, match="read-only"):
-        c.data[0] = 5.0
 
 
 # --- the fuzzer learns mutation ---------------------------------------------------------
 
 UNARY = [ag.tanh, ag.sigmoid, ag.exp, lambda v: v * v, ag.softplus]
 BINARY = [lambda a, b: a * b, lambda a, b: a + b, lambda a, b: a - b * 0.5]
-CHANGES = ["assign", "in place, announced", "caller's array", "optimizer step on a source"]
+CHANGES = [
+    "assign",
+    "in place, announced",
+    "in place, unannounced",
+    "caller's array",
+    "optimizer step on a source",
+]
 
 
 def _run(leaves: list[Value], steps: list[tuple[int, int, int]]) -> tuple[list[Value], Value]:
@@ -144,6 +152,12 @@ def test_random_programs_with_a_data_change_give_the_forward_time_gradient_or_ra
         assert "read-only" in str(exc)
         event(f"{change}: refused at the write")
         return
+    # A tensor node that needs a gradient is read by a recorded sum: it cannot change.
+    target = pool[pick % len(pool)]
+    wrote_in_place = level == "tensor" and change.startswith("in place")
+    assert not (wrote_in_place and target.requires_grad), "a write was let through"
+    if level == "scalar" and change == "in place, unannounced":
+        event(f"{change}: a float cannot change in place")
     try:
         out.backward()
     except RuntimeError as exc:  # detected at backward, with the documented message
@@ -164,6 +178,9 @@ def _change(change: str, target: Value, arrays: list[Any], sources: list[Value])
         else:
             target.data[...] = target.data * 3.0 + 1.0
             target.data_changed()
+    elif change == "in place, unannounced":
+        if type(target.data) is not float:
+            target.data[...] = target.data * 3.0 + 1.0
     elif change == "caller's array":
         for a in arrays:
             if isinstance(a, np.ndarray):
@@ -172,3 +189,98 @@ def _change(change: str, target: Value, arrays: list[Any], sources: list[Value])
         for s in sources:
             s.grad = np.ones_like(s.data) if isinstance(s.data, np.ndarray) else 1.0
         nn.SGD(sources, lr=0.5).step()
+
+
+# --- read-only while a graph reads: when arrays freeze and thaw ---------------------------
+
+
+def test_an_unannounced_write_between_forward_and_backward_is_refused() -> None:
+    x = Value(np.array([1.0, 2.0]))
+    y = (x * x).sum()
+    with pytest.raises(ValueError, match="read-only"):
+        x.data[0] = 5.0
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])
+
+
+def test_the_micrograd_update_works_in_place_after_backward() -> None:
+    w = Value(np.array([1.0, 2.0]))
+    before = w.data
+    (w * w).sum().backward()
+    w.data -= 0.1 * w.grad  # the array is writable again: backward released the graph
+    assert w.data is before
+    np.testing.assert_allclose(w.data, [0.8, 1.6])
+
+
+def test_a_graph_dropped_without_backward_gives_its_arrays_back() -> None:
+    x = Value(np.array([1.0, 2.0]))
+    y = ag.tanh(x * 2.0).sum()
+    assert not x.data.flags.writeable
+    del y
+    assert x.data.flags.writeable
+
+
+def test_retain_graph_keeps_the_arrays_read_only_until_the_graph_goes() -> None:
+    x = Value(np.array([1.0, 2.0]))
+    y = ag.exp(x).sum()
+    y.backward(retain_graph=True)
+    with pytest.raises(ValueError, match="read-only"):
+        x.data[0] = 5.0
+    y.backward()  # the second pass releases it
+    x.data[0] = 5.0
+    np.testing.assert_allclose(x.grad, 2 * np.exp([1.0, 2.0]))
+
+
+def test_an_array_read_by_two_graphs_thaws_when_both_are_done() -> None:
+    x = Value(np.array([1.0, 2.0]))
+    y1, y2 = (x * 3.0).sum(), (x * x).sum()
+    y1.backward()
+    assert not x.data.flags.writeable  # y2 still reads it
+    y2.backward()
+    assert x.data.flags.writeable
+
+
+def test_a_raw_constant_array_is_read_only_while_the_graph_reads_it() -> None:
+    c = np.array([3.0, 4.0])
+    x = Value(np.array([1.0, 2.0]))
+    y = (x * c).sum()
+    with pytest.raises(ValueError, match="read-only"):
+        c[0] = 100.0
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [3.0, 4.0])
+    c[0] = 100.0  # the caller's array is writable again
+
+
+def test_what_a_view_views_is_read_only_too() -> None:
+    base = Value(np.arange(6.0), requires_grad=False)
+    view = base.data.reshape(2, 3)  # taken after: frozen with what it views
+    w = Value(np.ones((2, 3)))
+    y = (w * Value(view, requires_grad=False)).sum()  # Value() copies: reads its own
+    z = (w * base.reshape(2, 3)).sum()  # a constant view of base's array
+    with pytest.raises(ValueError, match="read-only"):
+        base.data[0] = 100.0
+    z.backward()
+    y.backward()
+    np.testing.assert_array_equal(w.grad, 2 * np.arange(6.0).reshape(2, 3))
+
+
+def test_an_array_that_was_read_only_stays_so() -> None:
+    a = np.array([1.0, 2.0])
+    a.flags.writeable = False
+    x = Value(np.array([1.0, 2.0]))
+    y = (x * a).sum()
+    y.backward()
+    assert not a.flags.writeable
+
+
+def test_an_optimizer_step_while_another_graph_reads_the_weights_replaces_the_array() -> None:
+    w = Value(np.array([1.0, 2.0]))
+    x = Value(np.array([1.0, 1.0]))
+    pending = (w * x).sum()  # reads w's array until backward
+    (w * w).sum().backward()
+    old = w.data
+    nn.SGD([w], lr=0.1).step()
+    assert w.data is not old  # written into a new array: the old one is still read
+    np.testing.assert_array_equal(old, [1.0, 2.0])
+    with pytest.raises(RuntimeError, match=CHANGED):  # the assignment is seen
+        pending.backward()
