@@ -106,3 +106,97 @@ def _short(x: Any) -> str:
     if isinstance(x, float):
         return f"{x:.6g}"
     return f"array{np.shape(x)}"
+
+
+# --- PyTorch's methods that read a Value's data and record nothing ---------------------
+
+
+def argmax(
+    value: Node,
+    axis: int | None = None,
+    keepdims: bool = False,
+    *,
+    dim: int | None = None,
+    keepdim: bool | None = None,
+) -> Any:
+    """`Value.argmax`: the index of the largest element (a Python int) with ``axis=None``,
+    or an integer array of indices along ``axis`` (``dim`` and ``keepdim`` are PyTorch's
+    names); the first where several tie, and a nan counts as the largest, as in numpy and
+    PyTorch. A plain index, outside the graph."""
+    return _arg_extreme("argmax", np.argmax, value, _axis("argmax", axis, dim), keepdims, keepdim)
+
+
+def argmin(
+    value: Node,
+    axis: int | None = None,
+    keepdims: bool = False,
+    *,
+    dim: int | None = None,
+    keepdim: bool | None = None,
+) -> Any:
+    """`Value.argmin`: the index of the smallest element (see `argmax`)."""
+    return _arg_extreme("argmin", np.argmin, value, _axis("argmin", axis, dim), keepdims, keepdim)
+
+
+def _axis(who: str, axis: Any, dim: Any) -> Any:
+    """The axis given as ``axis`` (numpy's name) or ``dim`` (PyTorch's): not both, since
+    they could disagree."""
+    if dim is None:
+        return axis
+    if axis is not None:
+        raise TypeError(f"{who}: got axis={axis!r} and dim={dim!r}; give one, not both")
+    return dim
+
+
+def _arg_extreme(
+    who: str, find: Any, value: Node, axis: Any, keepdims: bool, keepdim: bool | None
+) -> Any:
+    """numpy's `find` (argmax or argmin) on the data, its errors worded for a Value."""
+    if axis is not None and (isinstance(axis, bool) or not isinstance(axis, int | np.integer)):
+        raise TypeError(f"{who}: axis must be an int or None, got {type(axis).__name__} {axis!r}")
+    d = np.asarray(value._data)
+    try:
+        found = find(d, axis=axis, keepdims=bool(keepdims if keepdim is None else keepdim))
+    except np.exceptions.AxisError:
+        raise np.exceptions.AxisError(
+            f"{who}: axis {axis} is out of range for a Value of shape {d.shape}"
+        ) from None
+    except ValueError:  # numpy's "attempt to get argmax of an empty sequence"
+        raise ValueError(f"{who}: the Value is empty (shape {d.shape}) along axis {axis}") from None
+    return int(found) if np.ndim(found) == 0 else found
+
+
+def tolist(value: Node) -> Any:
+    """`Value.tolist`: the data as nested lists of Python floats (a Python float for a
+    single number, 0-d or scalar level), as numpy's and PyTorch's `tolist`."""
+    d = value._data
+    return d if type(d) is float else d.tolist()
+
+
+def requires_grad_(value: Node, requires_grad: bool = True) -> Node:
+    """`Value.requires_grad_`: set whether gradients flow to this leaf, and return it
+    (PyTorch's in-place setter). A computed Value's flag follows its inputs: asking one
+    to stop is refused, as PyTorch refuses it (`detach()` gives a copy outside the
+    graph); asking one that requires grad to require it changes nothing."""
+    if not isinstance(requires_grad, bool | np.bool_):
+        raise TypeError(
+            f"requires_grad_: requires_grad must be a bool, got "
+            f"{type(requires_grad).__name__} {requires_grad!r}"
+        )
+    if value._op is None:
+        value._requires_grad = bool(requires_grad)
+    elif not requires_grad:
+        raise RuntimeError(
+            f"requires_grad_: only a leaf's flag can be changed, and this Value is the output "
+            f"of '{value._op.name}'; use .detach() for a copy outside the graph"
+        )
+    return value
+
+
+# The methods above, by name, as Value carries them.
+TORCH_METHODS = {
+    "argmax": argmax,
+    "argmin": argmin,
+    "tolist": tolist,
+    "requires_grad_": requires_grad_,
+}

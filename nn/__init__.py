@@ -24,8 +24,9 @@ and the Keras training methods on any Sequential (or any `nn.Model` subclass):
     history = model.fit(x, y, epochs=10, validation_split=0.1,
                         callbacks=[nn.callbacks.EarlyStopping(patience=3)])
 
-Submodules: ``nn.init`` (initializers, ``manual_seed``), ``nn.activations``, ``nn.losses``
-(also the loss functions and the Keras-style losses), ``nn.optim``, ``nn.data``,
+Submodules: ``nn.functional`` (PyTorch's ``torch.nn.functional`` names: ``import
+nn.functional as F``), ``nn.init`` (initializers, ``manual_seed``), ``nn.activations``,
+``nn.losses`` (also the loss functions and the Keras-style losses), ``nn.optim``, ``nn.data``,
 ``nn.layers``, ``nn.containers`` (Sequential, MLP), ``nn.module``, ``nn.memory``
 (parameters on cache lines), ``nn.keras`` (the Keras-style training, whose modules
 ``nn.training`` (compile/fit/evaluate/predict/summary), ``nn.callbacks``, ``nn.metrics``
@@ -43,6 +44,7 @@ from nn import (
     activations,
     containers,
     data,
+    functional,
     init,
     keras,
     layers,
@@ -101,7 +103,7 @@ __all__ = [
     "Module", "NLLLoss", "Optimizer", "PReLU", "Parameter", "ReLU", "Schedule", "Sequential",
     "Sigmoid", "Softmax", "Softplus", "SparseCategoricalCrossentropy", "StateDictError",
     "Step", "StepDecay", "Tanh", "TrainingMixin",
-    "activations", "callbacks", "containers", "data", "datasets", "get_activation",
+    "activations", "callbacks", "containers", "data", "datasets", "functional", "get_activation",
     "get_rng_state", "init", "keras", "layers", "losses", "manual_seed", "memory", "metrics",
     "module", "optim", "progress", "set_rng_state", "training",
 ]  # fmt: skip

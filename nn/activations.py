@@ -1,7 +1,8 @@
 """Activation functions, as plain functions on Values and as Modules, and lookup by name.
 
 Each function composes the engine's primitives (no new ones), so it works on Values and on
-raw numpy arrays alike and its gradient comes from the engine:
+raw numpy arrays alike and its gradient comes from the engine. Each Module's forward calls
+its function (as do `nn.functional`'s PyTorch-named ones), so there is one code path:
 
     sigmoid(x)    = 1 / (1 + e^-x)                   (stable for large |x|)
     tanh(x)
@@ -204,7 +205,7 @@ class Sigmoid(Activation):
     key = "sigmoid"
 
     def forward(self, x: Any) -> Any:
-        return autograd.sigmoid(x)
+        return sigmoid(x)
 
 
 class Tanh(Activation):
@@ -213,7 +214,7 @@ class Tanh(Activation):
     key = "tanh"
 
     def forward(self, x: Any) -> Any:
-        return autograd.tanh(x)
+        return tanh(x)
 
 
 class ReLU(Activation):
@@ -222,7 +223,7 @@ class ReLU(Activation):
     key = "relu"
 
     def forward(self, x: Any) -> Any:
-        return autograd.relu(x)
+        return relu(x)
 
 
 class LeakyReLU(Activation):
@@ -235,7 +236,7 @@ class LeakyReLU(Activation):
         self.negative_slope = float(negative_slope)
 
     def forward(self, x: Any) -> Any:
-        return autograd.leaky_relu(x, negative_slope=self.negative_slope)
+        return leaky_relu(x, self.negative_slope)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
@@ -286,7 +287,7 @@ class ELU(Activation):
         self.alpha = float(alpha)
 
     def forward(self, x: Any) -> Any:
-        return autograd.elu(x, alpha=self.alpha)
+        return elu(x, self.alpha)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}"
@@ -298,7 +299,7 @@ class Softplus(Activation):
     key = "softplus"
 
     def forward(self, x: Any) -> Any:
-        return autograd.softplus(x)
+        return softplus(x)
 
 
 class Softmax(Activation):
@@ -312,7 +313,7 @@ class Softmax(Activation):
         self.axis = _axis("Softmax", axis, dim)
 
     def forward(self, x: Any) -> Any:
-        return autograd.softmax(x, axis=self.axis)
+        return softmax(x, self.axis)
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"
@@ -329,7 +330,7 @@ class LogSoftmax(Activation):
         self.axis = _axis("LogSoftmax", axis, dim)
 
     def forward(self, x: Any) -> Any:
-        return autograd.log_softmax(x, axis=self.axis)
+        return log_softmax(x, self.axis)
 
     def extra_repr(self) -> str:
         return f"axis={self.axis}"

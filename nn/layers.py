@@ -1,4 +1,5 @@
-"""Layers: Linear (PyTorch), Dense (Keras), Flatten, Dropout.
+"""Layers: Linear (PyTorch), Dense (Keras), Flatten, Dropout, and the functions behind them
+that `nn.functional` shares (`affine`, `dropout`).
 
 A fully connected layer computes ``y = x @ W + b`` for a batch ``x`` of shape (N, in), with
 ``W`` of shape (in, out) and ``b`` of shape (out,) broadcast over the batch: one node of the
@@ -27,7 +28,7 @@ from nn import init as initializers
 from nn.activations import get_activation
 from nn.module import Module, Parameter, Shape
 
-__all__ = ["Dense", "Dropout", "Flatten", "Linear"]
+__all__ = ["Dense", "Dropout", "Flatten", "Linear", "affine", "dropout", "dropout_probability"]
 
 ActivationSpec = str | Module | Callable[[Any], Any] | None
 
@@ -41,9 +42,9 @@ def layer_size(who: str, what: str, value: Any) -> int:
     return int(value)
 
 
-def _affine(who: str, x: Any, w: Parameter, b: Parameter | None, n_in: int) -> Any:
-    """x @ w + b (w: (in, out), b: (out,) broadcast over the batch), as the engine's
-    fused `linear` primitive: one graph node, the bias added in place.
+def affine(who: str, x: Any, w: Any, b: Any, n_in: int) -> Any:
+    """x @ w + b (w: (in, out), b: (out,) broadcast over the batch, or None), as the
+    engine's fused `linear` primitive: one graph node, the bias added in place.
 
     The batch is first given the layer's dtype: raw data (lists, int or float64
     arrays) is cast, and so is a constant Value; a Value that requires grad is left as
@@ -51,7 +52,7 @@ def _affine(who: str, x: Any, w: Parameter, b: Parameter | None, n_in: int) -> A
     anyway, and its failure is turned into a message that names the layer. (Input that
     is not numbers at all is named by `Module.__call__`, once this has failed.)
     """
-    dtype = w.data.dtype
+    dtype = (w.data if isinstance(w, Value) else w).dtype
     if isinstance(x, Value):
         d = x.data
         # (`is not` first: equal dtypes are mostly one object, and `!=` costs more)
@@ -96,7 +97,7 @@ class Linear(Module):
         )
 
     def forward(self, x: Any) -> Any:
-        return _affine("Linear", x, self.weight, self.bias, self.in_features)
+        return affine("Linear", x, self.weight, self.bias, self.in_features)
 
     def declared_input_shape(self) -> Shape | None:
         return (self.in_features,)
@@ -217,7 +218,7 @@ class Dense(Module):
                 )
             self.build((int(shape[-1]),))
         assert self.kernel is not None and self.input_dim is not None  # built above
-        y = _affine("Dense", x, self.kernel, self.bias, self.input_dim)
+        y = affine("Dense", x, self.kernel, self.bias, self.input_dim)
         return y if self.activation is None else self.activation(y)
 
     def declared_input_shape(self) -> Shape | None:
@@ -280,27 +281,41 @@ class Dropout(Module):
         if p is not None and rate is not None:
             raise TypeError("Dropout: give p (PyTorch) or rate (Keras), not both")
         value = rate if p is None else p
-        value = 0.5 if value is None else value
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"Dropout: p must be a number, got {type(value).__name__}")
-        if not 0.0 <= value <= 1.0:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {value!r}")
-        self.p: float = float(value)
+        self.p: float = dropout_probability("Dropout", 0.5 if value is None else value)
 
     def forward(self, x: Any) -> Any:
-        if not self.training or self.p == 0.0:
-            return x
-        data = x.data if isinstance(x, Value) else np.asarray(x)
-        dtype = data.dtype if isinstance(data, np.ndarray) and data.dtype.kind == "f" else None
-        keep = initializers.get_generator().random(np.shape(data)) >= self.p
-        if self.p == 1.0:  # everything dropped (1 / (1 - p) would be inf)
-            return x * np.zeros(np.shape(data), dtype=dtype or np.float64)
-        mask = keep.astype(dtype or np.float64)
-        mask *= 1.0 / (1.0 - self.p)
-        return x * mask
+        return dropout(x, self.p, self.training)
 
     def output_shape(self, input_shape: Shape) -> Shape | None:
         return tuple(input_shape)
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
+
+
+def dropout_probability(who: str, p: Any) -> float:
+    """`p` as a float in [0, 1]; a TypeError (not a number) or ValueError naming `who`."""
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError(f"{who}: p must be a number, got {type(p).__name__}")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{who}: p must be a probability in [0, 1], got {p!r}")
+    return float(p)
+
+
+def dropout(x: Any, p: float, training: bool) -> Any:
+    """Inverted dropout (see `Dropout`): x times a mask of 0 (probability p) and
+    1 / (1 - p), drawn from nn's shared generator; x itself when not training or p = 0.
+
+    `p` was checked by `dropout_probability`. The mask is a constant of x's float dtype
+    (float64 for other data), so the graph shows one product whose gradient is the mask.
+    """
+    if not training or p == 0.0:
+        return x
+    data = x.data if isinstance(x, Value) else np.asarray(x)
+    dtype = data.dtype if isinstance(data, np.ndarray) and data.dtype.kind == "f" else None
+    keep = initializers.get_generator().random(np.shape(data)) >= p
+    if p == 1.0:  # everything dropped (1 / (1 - p) would be inf)
+        return x * np.zeros(np.shape(data), dtype=dtype or np.float64)
+    mask = keep.astype(dtype or np.float64)
+    mask *= 1.0 / (1.0 - p)
+    return x * mask
