@@ -10,13 +10,19 @@ Nodes hold no reference to themselves (no closures; `__slots__`), so a graph is
 freed by reference counting as soon as its output is dropped, without the
 garbage collector.
 
-The version clock is how backward notices data changed after it was used: every
-node records the clock's reading when it was computed (`_computed_at`), and every
-change of a Value's data (an assignment to `.data`, or `data_changed()` after an
-in-place write) ticks the clock and gives that Value the new reading as its
-`_version`. An input whose version is newer than the node computed from it was
-changed after the node read it; a node whose own version is newer than its
-computation had its output changed after the rules that read it were recorded.
+The mutation contract, in two parts: a recorded rule reads at backward exactly the
+data it would have read at the forward pass, or backward refuses.
+
+- In-place writes: the arrays a live recorded node's rules read are read-only
+  (frozen.py), so such a write, announced or not, fails at the write.
+- Assignments: the version clock is how backward notices a Value's data was
+  replaced after it was used. Every node records the clock's reading when it was
+  computed (`_computed_at`), and every change of a Value's data (an assignment to
+  `.data`, or `data_changed()` after an in-place write) ticks the clock and gives
+  that Value the new reading as its `_version`. An input whose version is newer than
+  the node computed from it was changed after the node read it; a node whose own
+  version is newer than its computation had its output changed after the rules that
+  read it were recorded.
 """
 
 from __future__ import annotations

@@ -90,7 +90,8 @@ class Value(Node):
     def data_changed(self) -> None:
         """Tell the engine that `.data` was modified in place (as an optimizer does):
         a graph computed before then refuses to backpropagate through this Value,
-        as it does after an assignment to `.data`."""
+        as it does after an assignment to `.data`. (While a graph reads the array, an
+        in-place write fails at the write instead: see frozen.py.)"""
         self._version = CLOCK.tick()
 
     def retain_grad(self) -> None:
