@@ -19,9 +19,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from autograd.debug.dot import esc
+from autograd.debug.layout import NodeSize, choose_rankdir
 from autograd.debug.modulecalls import Box, module_boxes
 from autograd.debug.render import new_digraph
-from autograd.debug.style import Style
+from autograd.debug.style import Style, is_scalar
 from autograd.debug.text import op_label, short_ids, summarize
 from autograd.debug.walk import Walk
 from autograd.node import inputs_first, inputs_of
@@ -67,15 +68,18 @@ def draw_graph(
       the step: a module called again since then no longer points into this graph, and
       its nodes are drawn one by one.
     - More than ``max_nodes`` drawn nodes raises ValueError before graphviz is involved.
-    - ``rankdir``: "LR" (left to right, micrograd's layout) by default, "TB" (top to
-      bottom) by default when collapsing: a chain of a dozen layer boxes then stays within
-      one screen.
+    - ``rankdir``: "LR" (left to right, micrograd's layout) or "TB" (top to bottom) by
+      default, whichever fits a slide better (a deep graph, such as an MLP of scalar
+      Values, runs top to bottom; see `autograd.debug.layout`); "TB" when collapsing: a
+      chain of a dozen layer boxes then stays within one screen. Each picture is at
+      most 1,920 px (20 inches) wide: a wider drawing is scaled down to that width
+      (graphviz's ``size`` attribute, in ``graph_attr``).
 
     Works after backward too: the released graph keeps its structure and op names.
     """
-    rankdir = _checked_rankdir(root, rankdir, collapse)
+    chosen = _checked_rankdir(root, rankdir, collapse)
     boxes = _module_view(model) if collapse == "modules" else {}
-    walk = Walk(root, boxes, max_nodes, collapse)
+    walk = Walk(root, boxes, max_nodes, collapse, model is not None)
     if collapse == "modules" and not walk.boxes:
         raise ValueError(
             'draw_graph: collapse="modules" found no module call of the model in this '
@@ -84,8 +88,12 @@ def draw_graph(
         )
     picture = _Picture(walk, model)
     any_grad = show_grad and any(v.grad is not None for v in picture.values)
-    style = Style(rankdir, show_data, any_grad, color_by_grad, picture.values, _released(root))
-    graph_attr = {"rankdir": rankdir}
+    style = Style(
+        chosen or "LR", show_data, any_grad, color_by_grad, picture.values, _released(root)
+    )
+    if chosen is None:  # by the graph's shape: see `layout`
+        style.rankdir = choose_rankdir(*picture.sizes(style))
+    graph_attr = {"rankdir": style.rankdir}
     if collapse:
         graph_attr["ranksep"] = "0.3"  # a chain of boxes: keep it within a screen
     dot = new_digraph(graph_attr=graph_attr, node_attr={"fontname": "Helvetica"})
@@ -96,14 +104,15 @@ def draw_graph(
 draw_dot = draw_graph
 
 
-def _checked_rankdir(root: Any, rankdir: str | None, collapse: str | None) -> str:
-    """Refuse arguments draw_graph cannot draw; the rank direction to use."""
+def _checked_rankdir(root: Any, rankdir: str | None, collapse: str | None) -> str | None:
+    """Refuse arguments draw_graph cannot draw; the rank direction to use (None: to be
+    chosen by the graph's shape)."""
     if collapse not in (None, "modules"):
         raise ValueError(f'draw_graph: collapse must be None or "modules", got {collapse!r}')
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: root must be a Value, got {type(root).__name__}")
     if rankdir is None:
-        rankdir = "TB" if collapse else "LR"
+        return "TB" if collapse else None
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f'draw_graph: rankdir must be "LR", "RL", "TB" or "BT", got {rankdir!r}')
     return rankdir
@@ -149,6 +158,31 @@ class _Picture:
         """The graphviz node that shows `v`: its own record, or the box standing in."""
         box = self.box_of.get(id(v))
         return self.box_ids[id(box)] if box is not None else self.ids[id(v)]
+
+    def sizes(self, style: Style) -> tuple[dict[str, NodeSize], list[tuple[str, str]]]:
+        """The nodes the picture draws one by one (inputs first) with their sizes, and its
+        edges: what `choose_rankdir` needs (the collapsed view's boxes are left out)."""
+        sizes: dict[str, NodeSize] = {}
+        edges: list[tuple[str, str]] = []
+        for v in self.values:
+            vid = self.ids[id(v)]
+            if not v.is_leaf:
+                opn = f"{vid}_op"
+                for j, p in enumerate(inputs_of(v)):
+                    if isinstance(p, Value):
+                        edges.append((self.node_of(p), opn))
+                    else:
+                        sizes[f"{vid}_c{j}"] = NodeSize.label(summarize(p), fontsize=9)
+                        edges.append((f"{vid}_c{j}", opn))
+                sizes[opn] = NodeSize.label(op_label(v), fontsize=11)
+                edges.append((opn, vid))
+            name = self.param_names.get(id(v)) or v.name or vid
+            fields = style.value_fields(v)
+            scalar = is_scalar(v)
+            sizes[vid] = (
+                NodeSize.fields([name, *fields], True) if scalar else NodeSize.beside(name, fields)
+            )
+        return sizes, [(t, h) for t, h in edges if t in sizes]
 
     def draw(self, dot: graphviz.Digraph, style: Style) -> None:
         for v in self.values:

@@ -17,7 +17,7 @@ from autograd.debug.modulecalls import Box, param_count
 from autograd.debug.text import finite, magnitude, summarize
 from autograd.value import Value
 
-__all__ = ["BOX_FILL", "CONSTANT_FILL", "WARNING_BORDER", "WARNING_FILL", "Style"]
+__all__ = ["BOX_FILL", "CONSTANT_FILL", "WARNING_BORDER", "WARNING_FILL", "Style", "is_scalar"]
 
 # Fill of a Value whose data or grad holds nan or inf (and its border).
 WARNING_FILL = "#ff9a9a"
@@ -57,15 +57,22 @@ class Style:
         # whatever .grad holds: perhaps from an earlier graph, before an optimizer step.
         self.earlier = show_grad and not released and any(v.is_leaf for v in values)
 
-    def value_label(self, v: Value, name: str) -> str:
-        scalar = type(v.data) is float or np.ndim(v.data) == 0
-        fields = [] if scalar else [f"{v.shape} {v.dtype}"]
+    def value_fields(self, v: Value) -> list[str]:
+        """What a Value's record says besides its name: shape (of a tensor), data, grad."""
+        fields = [] if is_scalar(v) else [f"{v.shape} {v.dtype}"]
         if self.show_data:
             fields.append("data " + summarize(v.data))
         if self.show_grad and v.requires_grad:  # a constant never gets a gradient
             fields.append(self.grad_text(v))
-        if scalar:  # micrograd's  a | data 2.0000 | grad -0.0296
-            return record([esc(f) for f in [name, *fields]], self.rankdir)
+        return fields
+
+    def value_label(self, v: Value, name: str) -> str:
+        fields = self.value_fields(v)
+        if is_scalar(v):
+            # micrograd's  a | data 2.0000 | grad -0.0296  running left to right; stacked
+            # when the picture runs top to bottom, so that a rank of them stays narrow
+            across = self.rankdir in ("LR", "RL")
+            return record([esc(f) for f in [name, *fields]], self.rankdir, across)
         # a tensor: the name, and beside it shape, data and grad stacked
         return record([esc(name), stacked([esc(f) for f in fields])], self.rankdir)
 
@@ -148,6 +155,11 @@ def _log_magnitudes(values: list[Value]) -> list[float]:
         if m > 0 and math.isfinite(m):
             logs.append(math.log10(m))
     return logs
+
+
+def is_scalar(v: Value) -> bool:
+    """Whether `v` holds one number, drawn as micrograd draws a Value."""
+    return type(v.data) is float or np.ndim(v.data) == 0
 
 
 def _unkept(v: Value) -> bool:

@@ -19,15 +19,28 @@ from autograd.value import Value
 __all__ = ["Walk", "too_big"]
 
 
-def too_big(max_nodes: int, collapse: str | None) -> ValueError:
-    """The error for a graph of more than `max_nodes` drawn nodes (suggesting the
-    collapsed view when it is not in use)."""
-    hint = (
-        "pass a larger max_nodes="
-        if collapse
-        else 'pass collapse="modules" with model=<your model> to draw each layer call as '
-        "one box, or a larger max_nodes="
-    )
+def too_big(max_nodes: int, collapse: str | None, model: bool, seen: list[Value]) -> ValueError:
+    """The error for a graph of more than `max_nodes` drawn nodes, suggesting what
+    applies to this graph (`seen`: the Values met so far).
+
+    The collapsed view is suggested only for a graph that came from modules: a model was
+    given, or a Value met is of a subclass of Value (a module's parameter, such as
+    nn.Parameter). A hand-built graph of scalar Values is drawn in a smaller part.
+    """
+    if collapse:
+        hint = "draw a smaller part (the output of one layer) or pass a larger max_nodes="
+    elif model or any(type(v) is not Value for v in seen):
+        hint = (
+            'pass collapse="modules" with model=<the model> to draw each layer call as '
+            "one box, or a larger max_nodes="
+        )
+    elif seen and type(seen[0].data) is float:
+        hint = (
+            "a graph of scalar Values has a node per number: draw a smaller part (one "
+            "neuron's output, the loss of one example) or pass a larger max_nodes="
+        )
+    else:
+        hint = "draw a smaller part (an intermediate Value) or pass a larger max_nodes="
     return ValueError(
         f"draw_graph: the graph has more than max_nodes={max_nodes} nodes (values, "
         "operations and constants); graphviz would take minutes to lay it out and the "
@@ -43,7 +56,12 @@ class Walk:
     """
 
     def __init__(
-        self, root: Value, boxes: dict[tuple[int, int], Box], max_nodes: int, collapse: Any
+        self,
+        root: Value,
+        boxes: dict[tuple[int, int], Box],
+        max_nodes: int,
+        collapse: Any,
+        model: bool = False,
     ) -> None:
         self.values: dict[int, Value] = {}
         self.boxes: dict[int, Box] = {}  # id(box) -> box, the boxes drawn
@@ -62,7 +80,7 @@ class Walk:
             else:
                 count += self._enter_value(v, stack)
             if count > max_nodes:
-                raise too_big(max_nodes, collapse)
+                raise too_big(max_nodes, collapse, model, [root, *self.values.values(), *stack])
 
     def _enter_box(
         self, v: Value, box: Box, boxes: dict[tuple[int, int], Box], stack: list[Value]

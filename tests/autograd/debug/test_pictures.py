@@ -134,7 +134,7 @@ def test_parameters_labelled_with_dotted_names() -> None:
     x = Value(np.ones((2, 3), dtype=np.float32), requires_grad=False)
     loss = model(x).sum()
     loss.backward()
-    source = ag.draw_graph(loss, model=model).source
+    source = ag.draw_graph(loss, model=model, rankdir="LR").source
     for name in ["0.weight", "0.bias", "2.weight", "2.bias"]:
         assert f"{{ {name} |" in source
 
@@ -184,13 +184,32 @@ def test_a_later_value_that_reuses_the_id_of_a_call_output_is_not_taken_for_it()
 # --- big graphs ---------------------------------------------------------------------------
 
 
-def test_max_nodes_error_suggests_collapse() -> None:
+def test_max_nodes_error_suggests_what_applies_to_the_graph() -> None:
     x = Value(1.0, name="x")
     y = x
     for _ in range(300):
         y = y + 1.0
-    with pytest.raises(ValueError, match=r'max_nodes=100.*collapse="modules"'):
+    # a hand-built scalar graph: no modules to collapse
+    with pytest.raises(ValueError, match=r"max_nodes=100.*draw a smaller part") as err:
         ag.draw_graph(y, max_nodes=100)
+    assert "collapse" not in str(err.value) and "one neuron" in str(err.value)
+    # a graph that came from modules: the collapsed view
+    nn.manual_seed(0)
+    model = nn.Sequential(*[nn.Linear(3, 3) for _ in range(30)])
+    loss = model(np.ones((2, 3), dtype=np.float32)).sum()
+    for kwargs in ({}, {"model": model}):
+        with pytest.raises(ValueError, match=r'collapse="modules" with model='):
+            ag.draw_graph(loss, max_nodes=50, **kwargs)
+    with pytest.raises(ValueError, match=r"max_nodes=3\b.*output of one layer") as err:
+        ag.draw_graph(loss, max_nodes=3, collapse="modules", model=model)
+    assert "collapse=" not in str(err.value)
+    # a tensor graph built by hand
+    t = Value(np.ones(3))
+    for _ in range(60):
+        t = t * 2.0
+    with pytest.raises(ValueError, match="an intermediate Value") as err:
+        ag.draw_graph(t, max_nodes=50)
+    assert "collapse" not in str(err.value)
 
 
 def test_max_nodes_error_is_fast_on_a_huge_chain() -> None:
@@ -348,10 +367,11 @@ def test_render_svg_with_dot(tmp_path: Path) -> None:
     text = Path(out).read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text
     assert "grad 6.0000" in text
-    assert os.path.exists(os.path.join(str(tmp_path), "micrograd.gv"))
     # the Digraph's own render, as users call it
     path = ag.draw_graph(L).render(os.path.join(str(tmp_path), "step"), format="png")
     assert Path(path).read_bytes()[:4] == b"\x89PNG"
+    # only what was asked for: no DOT source beside the pictures, no temporary file
+    assert sorted(os.listdir(tmp_path)) == ["micrograd.svg", "step.png"]
 
 
 def test_missing_dot_keeps_source_and_says_how_to_install(
@@ -364,9 +384,13 @@ def test_missing_dot_keeps_source_and_says_how_to_install(
         render(dot, target)
     assert "brew install graphviz" in str(err.value)
     assert os.path.exists(os.path.join(str(tmp_path), "g.gv"))
-    with pytest.raises(graphviz.ExecutableNotFound, match="conda install"):
+    with pytest.raises(graphviz.ExecutableNotFound, match="conda install") as err:
         dot.render(os.path.join(str(tmp_path), "h"), format="svg")
-    assert os.path.exists(os.path.join(str(tmp_path), "h"))  # graphviz's source file
+    # graphviz's source file, named as DOT source (not like the picture)
+    assert os.path.exists(os.path.join(str(tmp_path), "h.gv"))
+    assert not os.path.exists(os.path.join(str(tmp_path), "h"))
+    assert "h.gv" in str(err.value) and "-o " in str(err.value)
+    assert not os.path.exists(target)
 
 
 def test_importing_autograd_does_not_import_graphviz() -> None:
