@@ -1,5 +1,9 @@
 """Run the benchmark suite: `python -m benchmarks [--json out.json] [--only NAME ...]`.
 
+`--json benchmarks/latest.json` also renders the results as the Markdown table that the
+documentation's Performance page includes (docs/generated/benchmarks.md); `--markdown
+PATH` writes that table wherever asked.
+
 Each suite runs in a fresh Python process, so that one suite's leftovers (a
 fragmented heap after the scalar graphs, BLAS threads in some state) cannot
 weigh on the next. The suite "tensor-1thread" repeats the MLP steps with one
@@ -17,10 +21,11 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
-from benchmarks import fit, floor, memory, scalar, tensor
+from benchmarks import fit, floor, markdown, memory, scalar, tensor
 from benchmarks.harness import Result, print_table
 
 SUITES: dict[str, Callable[[int], list[Result]]] = {
@@ -63,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds per workload")
     ap.add_argument("--json", help="also write the results to this JSON file")
     ap.add_argument(
+        "--markdown",
+        help="also write the results as a Markdown table here (default for "
+        "--json benchmarks/latest.json: docs/generated/benchmarks.md)",
+    )
+    ap.add_argument(
         "--in-process", action="store_true", help="run the suites in this process (no children)"
     )
     args = ap.parse_args(argv)
@@ -74,11 +84,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running {name} ...", file=sys.stderr)
             results.extend(_run_isolated(name, args.rounds))
     print_table(results)
+    meta = {"python": platform.python_version(), "numpy": np.__version__,
+            "machine": platform.machine(), "cpus": os.cpu_count()}  # fmt: skip
     if args.json:
-        meta = {"python": platform.python_version(), "numpy": np.__version__,
-                "machine": platform.machine(), "cpus": os.cpu_count()}  # fmt: skip
         with open(args.json, "w") as f:
             json.dump({"meta": meta, "results": [r.as_dict() for r in results]}, f, indent=2)
+    # The table for the docs, from the saved report itself (a child suite writes none).
+    md_path = None if args.in_process else markdown.markdown_path_for(args.json, args.markdown)
+    if md_path is not None and args.json:
+        markdown.write(Path(args.json), md_path)
+    elif md_path is not None:
+        report = {"meta": meta, "results": [r.as_dict() for r in results]}
+        md_path.parent.mkdir(parents=True, exist_ok=True)
+        md_path.write_text(markdown.render(report, source="python -m benchmarks"))
     return 0
 
 
