@@ -56,17 +56,25 @@ class Frozen:
         self.arrays = arrays
 
     def __del__(self) -> None:
-        # Bases thaw before their views: numpy makes a view writable only when its
-        # base is. A view whose base another token still holds stays read-only.
-        for d in reversed(self.arrays):
+        thaw = []
+        for d in self.arrays:
             count = _FROZEN_BY.pop(id(d), 1) - 1
             if count:
                 _FROZEN_BY[id(d)] = count
-                continue
-            try:
-                d.flags.writeable = True
-            except ValueError:
-                pass
+            else:
+                thaw.append(d)
+        # numpy makes a view writable only when its base is: bases first, round by round.
+        # A view whose base another token still holds stays read-only.
+        while thaw:
+            left = []
+            for d in thaw:
+                try:
+                    d.flags.writeable = True
+                except ValueError:
+                    left.append(d)
+            if len(left) == len(thaw):
+                break
+            thaw = left
 
 
 def freeze(datas: list[Any], out: Any) -> Frozen | None:

@@ -284,3 +284,10 @@ def test_an_optimizer_step_while_another_graph_reads_the_weights_replaces_the_ar
     np.testing.assert_array_equal(old, [1.0, 2.0])
     with pytest.raises(RuntimeError, match=CHANGED):  # the assignment is seen
         pending.backward()
+
+
+def test_a_view_computed_by_an_op_is_writable_again_after_backward() -> None:
+    x = Value(np.arange(6.0))
+    y = x.reshape(2, 3)  # its data views x's array
+    (y * y).sum().backward()
+    assert x.data.flags.writeable and y.data.flags.writeable
