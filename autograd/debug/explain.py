@@ -4,7 +4,7 @@ It replays the backward pass of a small graph in the engine's own order (newest 
 first) and records every step: the node and its operation, the gradient arriving from
 above (d root / d node), the local derivative of the operation for each input
 (d node / d input), and the product added to that input's gradient. Printed, the result
-reads as a worked example:
+reads as a worked example, and so does the result shown as a notebook cell's last line:
 
     step 2: d = e + c   (add)
       from above   dL/dd = -2.0000
@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from autograd.backprop import fit
+from autograd.debug.notebook import preformatted_html, pretty
 from autograd.debug.text import SYMBOLS, short_ids, short_kw, summarize
 from autograd.node import inputs_first, inputs_of, keywords_of
 from autograd.value import Value
@@ -101,6 +102,12 @@ class BackwardStep:
     def __str__(self) -> str:
         return "\n".join(self.lines())
 
+    def _repr_html_(self) -> str:  # a notebook cell's last line shows the step
+        return preformatted_html(str(self))
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # and so does IPython's terminal
+        pretty(self, p, cycle)
+
 
 class BackwardExplanation:
     """The ordered steps of a backward pass (a sequence of `BackwardStep`); print it."""
@@ -163,6 +170,12 @@ class BackwardExplanation:
 
     def __repr__(self) -> str:
         return f"<BackwardExplanation of {self.root_name}: {_count(len(self.steps), 'step')}>"
+
+    def _repr_html_(self) -> str:  # a notebook cell's last line shows every step
+        return preformatted_html(str(self))
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # and so does IPython's terminal
+        pretty(self, p, cycle)
 
 
 def _num(x: Any, stats: str = "data") -> str:
