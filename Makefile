@@ -43,7 +43,7 @@ $(VENV)/.docs: $(VENV)/.created pyproject.toml
 	touch $@
 
 docs: $(VENV)/.docs
-	$(VENV)/bin/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 clean:
 	rm -rf $(VENV) out
