@@ -72,6 +72,7 @@ class Node:
     )
 
     _data: Any
+    _frozen: Any  # a frozen.Frozen, or None (frozen.py sits beside this module)
     grad: Any
     _op: Any  # a Primitive (primitive.py, a layer above), or None
     _inputs: tuple[Any, ...]
@@ -91,9 +92,10 @@ class Node:
     def __getstate__(self) -> Any:
         """The slots to copy or pickle, less the hold on read-only arrays: a copy's
         arrays are its own (see frozen.py)."""
-        attrs, slots = super().__getstate__()  # type: ignore[misc]
-        slots = {key: value for key, value in (slots or {}).items() if key != "_frozen"}
-        return attrs, slots
+        state: Any = super().__getstate__()  # (a subclass's dict or None, the slots)
+        attrs, slots = state
+        kept = {key: value for key, value in (slots or {}).items() if key != "_frozen"}
+        return attrs, kept
 
     def __setstate__(self, state: Any) -> None:
         """Restore a copied or unpickled node (its slots, and a subclass's dict). Its
