@@ -27,7 +27,8 @@ and the Keras training methods on any Sequential (or any `nn.Model` subclass):
 Submodules: ``nn.functional`` (PyTorch's ``torch.nn.functional`` names: ``import
 nn.functional as F``), ``nn.init`` (initializers, ``manual_seed``), ``nn.activations``,
 ``nn.losses`` (also the loss functions and the Keras-style losses), ``nn.optim``, ``nn.data``,
-``nn.layers``, ``nn.containers`` (Sequential, MLP), ``nn.module``, ``nn.memory``
+``nn.layers``, ``nn.containers`` (Sequential, MLP), ``nn.export`` (``.safetensors`` weights
+in PyTorch's layout, ONNX export), ``nn.module``, ``nn.memory``
 (parameters on cache lines), ``nn.keras`` (the Keras-style training, whose modules
 ``nn.training`` (compile/fit/evaluate/predict/summary), ``nn.callbacks``, ``nn.metrics``
 and ``nn.progress`` are also reachable as attributes of nn), and ``nn.datasets``
@@ -44,6 +45,7 @@ from nn import (
     activations,
     containers,
     data,
+    export,
     functional,
     init,
     keras,
@@ -103,7 +105,8 @@ __all__ = [
     "Module", "NLLLoss", "Optimizer", "PReLU", "Parameter", "ReLU", "Schedule", "Sequential",
     "Sigmoid", "Softmax", "Softplus", "SparseCategoricalCrossentropy", "StateDictError",
     "Step", "StepDecay", "Tanh", "TrainingMixin",
-    "activations", "callbacks", "containers", "data", "datasets", "functional", "get_activation",
+    "activations", "callbacks", "containers", "data", "datasets", "export", "functional",
+    "get_activation",
     "get_rng_state", "init", "keras", "layers", "losses", "manual_seed", "memory", "metrics",
     "module", "optim", "progress", "set_rng_state", "training",
 ]  # fmt: skip

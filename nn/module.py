@@ -38,6 +38,7 @@ from nn.state_dict import (
     arrays_to_load,
     read_weights,
     unbuilt_layer_error,
+    weights_format,
     write_weights,
 )
 
@@ -348,23 +349,35 @@ class Module:
         return result
 
     def save_weights(self, path: PathLike) -> None:
-        """Write the state dict to ``path`` as an .npz archive, atomically.
+        """Write the weights to ``path``, atomically: an .npz archive of the state dict,
+        or, for a path ending in ``.safetensors``, a safetensors file with PyTorch's keys
+        and layouts (see `nn.export.safetensors_weights`; needs the ``interop`` extra).
 
-        The archive goes to a temporary file in the same folder and is renamed over
+        The file goes to a temporary file in the same folder and is renamed over
         ``path`` only once complete, so a crash at any moment leaves either the old file
         or the new one, never a mix. The path is used exactly as given (no ".npz" is
         appended).
         """
-        write_weights(path, self.state_dict())
+        target = os.fspath(path)
+        fmt = weights_format(target)
+        if fmt is not None:
+            fmt.save(self, target)
+            return
+        write_weights(target, self.state_dict())
 
     def load_weights(self, path: PathLike, strict: bool = True) -> LoadResult:
-        """Read an .npz written by `save_weights` (never with pickle) and load it.
+        """Read a file written by `save_weights` (never with pickle) and load it: an .npz
+        archive, or a ``.safetensors`` file in PyTorch's keys and layouts (one saved from
+        the same architecture in PyTorch loads too).
 
-        A file that is not a complete .npz archive of numeric arrays raises ValueError
-        naming the path; an archive from another architecture raises StateDictError
-        (a ValueError) naming the first mismatching key and both shapes.
+        A file that is not a complete weights file of its kind raises ValueError naming
+        the path; one from another architecture raises StateDictError (a ValueError)
+        naming the first mismatching key and both shapes. A failed load changes nothing.
         """
         target = os.fspath(path)
+        fmt = weights_format(target)
+        if fmt is not None:
+            return fmt.load(self, target, strict)
         state = read_weights(target)
         try:
             return self.load_state_dict(state, strict=strict)

@@ -6,8 +6,14 @@ everything first (shapes always; with ``strict`` the key sets too; that the arra
 numbers) and only then hands back arrays to assign, so a failed load changes nothing.
 
 Weights are saved as an ``.npz`` archive of named arrays, written atomically (a temporary
-file in the same folder, renamed over the target with ``os.replace``) and read back with
-``allow_pickle=False``, so a file can neither run code nor be left half-written.
+file in the same folder, renamed over the target with ``os.replace``: `atomic_write`, which
+every file nn writes goes through) and read back with ``allow_pickle=False``, so a file can
+neither run code nor be left half-written.
+
+Other file formats are chosen by the path's suffix: `nn.export` registers ``.safetensors``
+here (`register_weights_format`), and `weights_format` finds it for a path. They sit above
+the layers, since they need to know them; this module stays below, so the table is how
+`Module.save_weights` reaches them.
 
 `nn.module` calls these functions from the Module methods of the same names; nothing
 here needs to know what a Module is.
@@ -18,8 +24,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
-from typing import Any, NamedTuple
+from collections.abc import Callable, Mapping
+from typing import IO, Any, NamedTuple
 
 import numpy as np
 
@@ -30,9 +36,14 @@ __all__ = [
     "LoadResult",
     "PathLike",
     "StateDictError",
+    "WeightsFormat",
     "arrays_to_load",
+    "atomic_write",
+    "key_set_error",
     "read_weights",
+    "register_weights_format",
     "unbuilt_layer_error",
+    "weights_format",
     "write_weights",
 ]
 
@@ -71,18 +82,27 @@ def arrays_to_load(
                     f"{p.shape}, the state has {shape}" + _key_summary(missing, unexpected)
                 )
     if strict and (missing or unexpected):
-        first = (missing or unexpected)[0]
-        raise StateDictError(
-            f"load_state_dict: key {first!r} is "
-            + ("missing from the state" if missing else "not in the model")
-            + _key_summary(missing, unexpected)
-        )
+        raise key_set_error("load_state_dict", "the state", missing, unexpected)
     arrays = {
         key: _numbers(key, state_dict[key], p.dtype)
         for key, p in params.items()
         if key in state_dict
     }
     return arrays, LoadResult(missing, unexpected)
+
+
+def key_set_error(
+    who: str, source: str, missing: list[str], unexpected: list[str]
+) -> StateDictError:
+    """The error of a strict load whose keys differ from the model's: it names the first
+    key on one side only (`source` says where the keys come from: "the state", "the
+    file"), then lists them all."""
+    first = (missing or unexpected)[0]
+    return StateDictError(
+        f"{who}: key {first!r} is "
+        + (f"missing from {source}" if missing else "not in the model")
+        + _key_summary(missing, unexpected)
+    )
 
 
 def unbuilt_layer_error(name: str, kind: str) -> StateDictError:
@@ -112,25 +132,27 @@ def _key_summary(missing: list[str], unexpected: list[str]) -> str:
     return ("; " + "; ".join(parts)) if parts else ""
 
 
-def write_weights(path: PathLike, arrays: Mapping[str, Any]) -> None:
-    """Write named arrays to ``path`` as an .npz archive, atomically.
+def atomic_write(path: PathLike, write: Callable[[IO[bytes]], Any], who: str) -> None:
+    """Create or replace the file ``path`` with what ``write`` writes to a binary file.
 
-    The archive goes to a temporary file in the same folder, is flushed to disk, and
-    only then renamed over ``path`` (``os.replace`` is atomic on one file system), so a
-    crash at any moment leaves either the old file or the new one, never a mix. The
-    path is used exactly as given (no ".npz" is appended).
+    It goes to a temporary file in the same folder, is flushed to disk, and only then is
+    renamed over ``path`` (``os.replace`` is atomic on one file system), so a crash or an
+    error at any moment leaves either the old file or the new one, never a mix, and no
+    temporary file. The path is used exactly as given. ``who`` names the operation in the
+    error for a folder that does not exist.
     """
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise FileNotFoundError(
-            f"save_weights: the folder {folder!r} of {target!r} does not exist; create "
+            f"{who}: the folder {folder!r} of {target!r} does not exist; create "
             "it first (os.makedirs)"
         )
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
+    suffix = os.path.splitext(target)[1]
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, target)
@@ -138,6 +160,36 @@ def write_weights(path: PathLike, arrays: Mapping[str, Any]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)  # never leave the temporary file behind
         raise
+
+
+def write_weights(path: PathLike, arrays: Mapping[str, Any]) -> None:
+    """Write named arrays to ``path`` as an .npz archive, atomically (`atomic_write`).
+    The path is used exactly as given (no ".npz" is appended)."""
+    atomic_write(path, lambda f: np.savez(f, **arrays), "save_weights")
+
+
+class WeightsFormat(NamedTuple):
+    """A weights file format other than .npz: how it saves a whole module's weights to a
+    path, ``save(module, path)``, and loads them, ``load(module, path, strict)``. It
+    gets the module itself, since its keys and layouts may differ from the state
+    dict's (PyTorch's, for .safetensors)."""
+
+    save: Callable[[Any, str], None]
+    load: Callable[[Any, str, bool], LoadResult]
+
+
+_FORMATS: dict[str, WeightsFormat] = {}
+
+
+def register_weights_format(suffix: str, fmt: WeightsFormat) -> None:
+    """Make `save_weights` and `load_weights` use ``fmt`` for paths ending in ``suffix``
+    (".safetensors"; letter case is ignored)."""
+    _FORMATS[suffix.lower()] = fmt
+
+
+def weights_format(path: str) -> WeightsFormat | None:
+    """The registered format for the suffix of ``path``, or None (then .npz)."""
+    return _FORMATS.get(os.path.splitext(path)[1].lower())
 
 
 def read_weights(path: str) -> dict[str, np.ndarray]:

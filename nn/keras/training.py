@@ -64,11 +64,13 @@ state declared by `nn.keras.base.KerasBase`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from nn.export.onnx_graph import export_model
 from nn.keras.base import KerasBase
 from nn.keras.callbacks.base import Callback, History
 from nn.keras.compile import compile_settings
@@ -165,6 +167,20 @@ class TrainingMixin(KerasBase):
         non-trainable counts. A Sequential whose first layer knows its input size (e.g.
         ``Dense(..., input_dim=64)``) has every count before it sees any data."""
         summary(self, print_fn)
+
+    def export(
+        self,
+        filepath: str | os.PathLike[str],
+        format: str = "onnx",  # noqa: A002 (Keras' name for it)
+        *,
+        input_shape: Sequence[int] | None = None,
+    ) -> None:
+        """Write the model for other runtimes, as Keras' ``model.export``: ``format="onnx"``
+        (the only format) writes an ONNX file, opset 17, with a dynamic batch axis, for a
+        Sequential or MLP of nn's layers and activations (see `nn.export.onnx_graph`).
+        ``input_shape`` (no batch axis) is needed only when the model does not know it."""
+        shape = self._expected_input_shape() if input_shape is None else input_shape
+        export_model(self, filepath, format, self._layer_chain(), shape)
 
 
 class Model(TrainingMixin, Module):
