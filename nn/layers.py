@@ -297,9 +297,10 @@ def dropout_probability(who: str, p: Any) -> float:
     """`p` as a float in [0, 1]; a TypeError (not a number) or ValueError naming `who`."""
     if isinstance(p, bool) or not isinstance(p, numbers.Real):
         raise TypeError(f"{who}: p must be a number, got {type(p).__name__}")
-    if not 0.0 <= p <= 1.0:
+    rate = float(p)
+    if not 0.0 <= rate <= 1.0:
         raise ValueError(f"{who}: p must be a probability in [0, 1], got {p!r}")
-    return float(p)
+    return rate
 
 
 def dropout(x: Any, p: float, training: bool) -> Any:
