@@ -98,10 +98,10 @@ def plot_model(
 ) -> graphviz.Digraph:
     """Draw `model` as a chain of layer boxes and write it to `path`.
 
-    The format comes from the extension (.png, .svg, .pdf); the DOT source is written
-    beside it (``.gv``). Returns the graphviz.Digraph (it shows itself in Jupyter). When
-    the Graphviz program `dot` is missing the source is still written and the error says
-    how to install it.
+    The format comes from the extension (.png, .svg, .pdf); only that file is written.
+    Returns the graphviz.Digraph (it shows itself in Jupyter). When the Graphviz program
+    `dot` is missing the DOT source is written instead (``.gv``) and the error says how
+    to install it.
     """
     if not isinstance(model, Module):
         raise TypeError(f"plot_model: expects an nn.Module, got {type(model).__name__}")
