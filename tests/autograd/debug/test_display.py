@@ -174,7 +174,7 @@ def test_a_failed_render_leaves_the_old_picture(
     target = tmp_path / "g.svg"
     target.write_text("old picture")
     monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(graphviz.ExecutableNotFound, match="g.gv"):
+    with pytest.raises(graphviz.ExecutableNotFound, match=r"g\.gv"):
         render(ag.draw_graph(micrograd_expression()["L"]), target)
     assert target.read_text() == "old picture"
     assert sorted(os.listdir(tmp_path)) == ["g.gv", "g.svg"]
