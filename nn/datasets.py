@@ -89,8 +89,8 @@ def load_digits(test_size: float = 0.2, seed: int | None = 0) -> Split:
     except ImportError as exc:
         raise ImportError(
             "load_digits needs scikit-learn, which ships the digits data: "
-            "pip install scikit-learn (or install this project with its 'examples' extra, "
-            "pip install -e '.[examples]')"
+            "pip install scikit-learn (it comes with autograd-nn's examples extra too: "
+            'pip install "autograd-nn[examples]")'
         ) from exc
     bunch = sklearn_load_digits()
     x = (np.asarray(bunch.data, dtype=np.float64) / 16.0).astype(np.float32)

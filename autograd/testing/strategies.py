@@ -18,7 +18,7 @@ The blocks live in `values` and `shapes`, the builders in `inputs` and `indices`
 this module gathers them and chooses a builder for a primitive.
 
 This module imports hypothesis, which the engine itself does not need: import
-it only from tests.
+it only from tests, after ``pip install "autograd-nn[testing]"``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from hypothesis import strategies as st
+
+try:
+    from hypothesis import strategies as st
+except ImportError:  # the engine does not need hypothesis: only property tests do
+    raise ImportError(
+        "autograd.testing.strategies needs hypothesis, which autograd-nn installs only with "
+        'its testing extra: pip install "autograd-nn[testing]" (or pip install hypothesis)'
+    ) from None
 
 from autograd.ops.base import Check
 from autograd.primitives import OPS, Primitive
