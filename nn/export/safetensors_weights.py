@@ -66,8 +66,11 @@ def read(path: str) -> dict[str, np.ndarray]:
     st = _safetensors("load_weights")
     if not os.path.exists(path):
         raise FileNotFoundError(f"load_weights: no such file: {path!r}")
-    with open(path, "rb") as f:
-        raw = f.read()
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except IsADirectoryError:
+        raise ValueError(f"load_weights: {path!r} is a folder, not a weights file") from None
     try:
         arrays: dict[str, np.ndarray] = st.load(raw)
     except Exception as exc:  # SafetensorError for a bad header; TypeError for bfloat16
