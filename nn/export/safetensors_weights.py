@@ -73,10 +73,10 @@ def read(path: str) -> dict[str, np.ndarray]:
         raise ValueError(f"load_weights: {path!r} is a folder, not a weights file") from None
     try:
         arrays: dict[str, np.ndarray] = st.load(raw)
-    except Exception as exc:  # SafetensorError for a bad header; TypeError for bfloat16
+    except Exception as exc:  # SafetensorError for a bad header; KeyError 'BF16'
         hint = (
             "; numpy has no bfloat16: save the PyTorch model in float32 (model.float())"
-            if "bfloat16" in str(exc)
+            if any(name in str(exc).lower() for name in ("bfloat16", "bf16"))
             else ""
         )
         raise ValueError(
