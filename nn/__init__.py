@@ -74,7 +74,17 @@ from nn.activations import (
 from nn.containers import MLP, Sequential
 from nn.data import DataLoader
 from nn.init import get_rng_state, manual_seed, set_rng_state
-from nn.keras import Model, TrainingMixin, callbacks, metrics, plot_model, progress, training
+from nn.keras import (
+    Model,
+    TrainingMixin,
+    callbacks,
+    clear_session,
+    load_model,
+    metrics,
+    plot_model,
+    progress,
+    training,
+)
 from nn.layers import Dense, Dropout, Flatten, Linear
 from nn.losses import (
     BCELoss,
@@ -95,7 +105,7 @@ from nn.optim import SGD, Adam, CosineDecay, ExponentialDecay, Optimizer, Schedu
 _skip_frames_from(__file__)  # anomaly mode reports the user's line, not one inside nn
 
 __all__ = [
-    "plot_model",
+    "clear_session", "load_model", "plot_model",
     "ELU", "MLP", "SGD", "Activation", "Adam", "BCELoss", "BCEWithLogitsLoss",
     "BinaryCrossentropy", "CategoricalCrossentropy", "CosineDecay",
     "CrossEntropyLoss", "DataLoader", "Dense", "Dropout", "ExponentialDecay", "Flatten",

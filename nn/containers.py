@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from nn.activations import Activation, get_activation
+from nn.construction import ConstructorArgs
 from nn.keras.training import TrainingMixin
 from nn.layers import ActivationSpec, Linear, layer_size
 from nn.module import Module, Parameter, Shape
@@ -46,10 +47,18 @@ class Sequential(TrainingMixin, Module):
             self._layers.append(layer)
         self._propagate()
 
-    @staticmethod
-    def _check(layer: Any) -> None:
+    def _check(self, layer: Any) -> None:
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential: layers must be Modules, got {type(layer).__name__}")
+        # Names find layers (get_layer): two different layers may not share one. The same
+        # layer twice (its weights shared) is one layer, one name.
+        for other in self._layers:
+            if other is not layer and other.name == layer.name:
+                raise ValueError(
+                    f"Sequential: the layer names must be unique, and {layer.name!r} is "
+                    f"already the name of a layer of this model ({type(other).__name__}); "
+                    "give one of them another name (name=...)"
+                )
 
     def _members(self) -> Iterator[tuple[str, Parameter | Module]]:
         for i, layer in enumerate(self._layers):
@@ -136,6 +145,13 @@ class Sequential(TrainingMixin, Module):
 
     def _layer_chain(self) -> list[Module]:
         return self.layers
+
+    def _config_args(self) -> ConstructorArgs:
+        # Its layers as they are now (model.add included); a subclass such as MLP is made
+        # from its own constructor's arguments.
+        if type(self) is Sequential:
+            return ConstructorArgs(tuple(self._layers))
+        return super()._config_args()
 
 
 class MLP(Sequential):

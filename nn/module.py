@@ -19,7 +19,6 @@ take part through three small hooks: ``built``, ``build(input_shape)`` and
 from __future__ import annotations
 
 import difflib
-import inspect
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -28,7 +27,9 @@ import numpy as np
 import numpy.typing as npt
 
 from autograd.debug.modulecalls import record_call
-from nn.arguments import check_numbers, float_dtype, holds_complex
+from nn.arguments import float_dtype
+from nn.call_checks import name_bad_inputs, refuse_complex
+from nn.construction import Constructed
 from nn.memory import aligned_copy
 from nn.parameter import Parameter, zero_grads
 from nn.state_dict import (
@@ -45,29 +46,6 @@ from nn.state_dict import (
 __all__ = ["LoadResult", "Module", "Parameter", "StateDictError", "UnbuiltParameters"]
 
 Shape = tuple[int, ...]
-
-
-def _name_bad_inputs(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """The error path of a module call whose forward failed: raise the error that names
-    the module, the argument and what it holds, for an argument that is not numbers
-    (`check_numbers`); return, for the caller to re-raise forward's own error, if all are.
-    The check runs here, once, so a correct call pays nothing for it."""
-    try:
-        bound = inspect.signature(module.forward).bind(*args, **kwargs).arguments
-    except TypeError:  # the call itself did not fit forward: forward's error says so
-        return
-    check_numbers(type(module).__name__, **bound)
-
-
-def _refuse_complex(module: Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """A TypeError naming the module, the argument and its dtype when an argument holds
-    complex numbers, as Value refuses them (numpy would cast them to real ones, dropping
-    their imaginary parts without a word). Called on every call of nn's own modules: a
-    Value argument costs one isinstance check."""
-    for data in (*args, *kwargs.values()) if kwargs else args:
-        if holds_complex(data):
-            _name_bad_inputs(module, args, kwargs)  # names the argument: raises
-            raise TypeError(f"{type(module).__name__}: complex input is refused (use real numbers)")
 
 
 class UnbuiltParameters(list[Parameter]):
@@ -91,12 +69,17 @@ def _walk(prefix: str, value: Any) -> Iterator[tuple[str, Parameter | Module]]:
             yield from _walk(f"{prefix}.{key}", item)
 
 
-class Module:
+class Module(Constructed):
     """Base class of every layer and model.
 
     Subclasses assign Parameters and Modules as attributes in ``__init__`` and define
     ``forward``; calling the module runs ``forward``. ``super().__init__()`` is optional
     (every default lives on the class), but calling it is good form.
+
+    Every module has a Keras-style ``name`` (``dense``, ``dense_1``; see `nn.naming`):
+    any module class accepts ``name=`` in its constructor, and remembers the arguments
+    its constructor was called with (`nn.construction`), which is how a model file
+    records the architecture.
     """
 
     # Class-level defaults, so a subclass that skips super().__init__() still works.
@@ -109,8 +92,10 @@ class Module:
     # that is not numbers at all (a string, None, a ragged list) is named as such.
     _names_bad_inputs: bool = False
 
-    def __init__(self) -> None:
+    def __init__(self, name: str | None = None) -> None:
         self.training = True
+        if name is not None:  # (the constructor record has named it already)
+            self.name = name
 
     # --- running -----------------------------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -118,12 +103,12 @@ class Module:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._names_bad_inputs:
-            _refuse_complex(self, args, kwargs)
+            refuse_complex(self, args, kwargs)
         try:
             out = self.forward(*args, **kwargs)
         except (TypeError, ValueError):
             if self._names_bad_inputs:
-                _name_bad_inputs(self, args, kwargs)
+                name_bad_inputs(self, args, kwargs)
             raise
         # Remember which Values the call took and made (ids and shapes, not the Values:
         # no graph is kept alive), so that pictures can draw this module as one box.

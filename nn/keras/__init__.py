@@ -12,7 +12,9 @@ data) and below the containers (`nn.Sequential`, `nn.MLP`), which inherit its
     checks       what fit/evaluate/predict check before the first batch
     fit          fit's arguments, validation set and callbacks; loop: the epochs
     evaluation   evaluate, predict, and the measurement validation shares
-    summary      the layer table
+    summary      the layer table, and get_layer
+    saving       model.save and load_model: the whole model in one file; the
+                 configuration it holds in model_config, the values in serialize
     plot         plot_model
     callbacks    the hooks fit calls and the standard callbacks (GradientFlow among them)
     metrics      accuracy and error metrics, by name
@@ -21,6 +23,19 @@ data) and below the containers (`nn.Sequential`, `nn.MLP`), which inherit its
 
 from nn.keras import callbacks, metrics, progress, training
 from nn.keras.plot import plot_model
+from nn.keras.saving import load_model, save_model
 from nn.keras.training import Model, TrainingMixin
+from nn.naming import clear_session
 
-__all__ = ["Model", "TrainingMixin", "callbacks", "metrics", "plot_model", "progress", "training"]
+__all__ = [
+    "Model",
+    "TrainingMixin",
+    "callbacks",
+    "clear_session",
+    "load_model",
+    "metrics",
+    "plot_model",
+    "progress",
+    "save_model",
+    "training",
+]

@@ -34,10 +34,12 @@ compile(optimizer, loss, metrics)
     ``model.optimizer``, ``model.compiled_loss`` and ``model.metrics_names`` tell what
     was chosen.
 
-fit(x, y, *, epochs=1, batch_size=32, validation_split=0.0, validation_data=None,
-    shuffle=True, callbacks=None, verbose=1, initial_epoch=0) -> History
-    Everything after ``y`` is keyword-only: Keras' positional order (batch_size before
-    epochs) differs from this one, and a silent swap would train for 32 epochs of 10.
+fit(x, y, batch_size=32, epochs=1, verbose=1, callbacks=None, validation_split=0.0,
+    validation_data=None, shuffle=True, class_weight=None, sample_weight=None,
+    initial_epoch=0) -> History
+    Keras' order, so ``fit(x, y, 32, 10)`` is 10 epochs of batches of 32, as in Keras.
+    ``class_weight`` and ``sample_weight`` are there to keep that order; they are not
+    supported (anything but None raises ValueError).
     Before the first batch, `fit` checks the arguments and the data: x and y must be
     rectangular arrays of numbers of the same length; one forward pass of two samples
     (no graph recorded) shows that the model accepts x and gives the output shape, which
@@ -50,12 +52,16 @@ fit(x, y, *, epochs=1, batch_size=32, validation_split=0.0, validation_data=None
     stops training with a warning naming the epoch and batch (TerminateOnNaN also puts
     back the weights of the last batch with a finite loss).
 
-evaluate(x, y, batch_size=32, verbose=1) -> loss, or [loss, *metrics]
+evaluate(x, y, batch_size=32, verbose=1, sample_weight=None, *, return_dict=False)
+    -> loss, or [loss, *metrics] (Keras' positional order; no sample weights)
 predict(x, batch_size=32, verbose=0) -> numpy array, computed under ``autograd.no_grad()``
     (silent by default; verbose=1 prints one line when done, as `evaluate` does). x of a
     single sample without its batch axis, e.g. (4,) for a model of 4 inputs, raises a
     ValueError saying so and suggesting x[None].
-summary() -> prints layer (type), output shape and parameter count, then the totals.
+summary() -> prints layer name (type), output shape and parameter count, then the totals.
+get_layer(name=None, index=None) -> a layer, by its name (``layer.name``) or position.
+save(path) -> the whole model in one file; ``nn.load_model(path)`` reads it back
+    (see nn.keras.saving).
 
 This module is the API: each method checks nothing itself and hands over to the module
 that does the job (nn.keras.compile, fit and loop, evaluation, summary); they share the
@@ -76,9 +82,11 @@ from nn.keras.callbacks.base import Callback, History
 from nn.keras.compile import compile_settings
 from nn.keras.evaluation import evaluate, predict
 from nn.keras.fit import fit_model
-from nn.keras.summary import summary
+from nn.keras.saving import save_model
+from nn.keras.summary import get_layer, summary
 from nn.module import Module
 from nn.optim import Optimizer
+from nn.state_dict import PathLike
 
 __all__ = ["Model", "TrainingMixin"]
 
@@ -117,14 +125,15 @@ class TrainingMixin(KerasBase):
         self,
         x: Any,
         y: Any = None,
-        *,
-        epochs: int = 1,
         batch_size: int | None = 32,
+        epochs: int = 1,
+        verbose: int | str = 1,
+        callbacks: Sequence[Callback] | Callback | None = None,
         validation_split: float = 0.0,
         validation_data: tuple[Any, Any] | None = None,
         shuffle: bool = True,
-        callbacks: Sequence[Callback] | Callback | None = None,
-        verbose: int | str = 1,
+        class_weight: Any = None,
+        sample_weight: Any = None,
         initial_epoch: int = 0,
     ) -> History:
         """Train for ``epochs`` epochs of mini-batches; returns the History.
@@ -134,6 +143,7 @@ class TrainingMixin(KerasBase):
         epoch's batches (weighted by batch size), the validation ones are measured on the
         whole validation set after the epoch. See the module docstring for the checks.
         """
+        _unsupported("fit", class_weight=class_weight, sample_weight=sample_weight)
         return fit_model(
             self, x, y, epochs=epochs, batch_size=batch_size,
             validation_split=validation_split, validation_data=validation_data,
@@ -146,10 +156,13 @@ class TrainingMixin(KerasBase):
         y: Any = None,
         batch_size: int | None = 32,
         verbose: int | str = 1,
+        sample_weight: Any = None,
+        *,
         return_dict: bool = False,
     ) -> float | list[float] | dict[str, float]:
         """The mean loss over (x, y), or [loss, *metrics] when there are metrics (a dict
         with ``return_dict``). ``verbose=1`` prints one line, as Keras does."""
+        _unsupported("evaluate", sample_weight=sample_weight)
         return evaluate(self, x, y, batch_size, verbose, return_dict)
 
     def predict(self, x: Any, batch_size: int | None = 32, verbose: int | str = 0) -> np.ndarray:
@@ -168,6 +181,23 @@ class TrainingMixin(KerasBase):
         ``Dense(..., input_dim=64)``) has every count before it sees any data."""
         summary(self, print_fn)
 
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Module:
+        """The layer called ``name`` (its ``.name``), or the one at position ``index``
+        (``model.layers[index]`` for a Sequential; for a model class, its direct
+        submodules in the order assigned). ValueError, naming the layers there are, when
+        there is no such layer; give one of the two, not both."""
+        return get_layer(self, name, index)
+
+    def save(self, path: PathLike) -> None:
+        """Write the whole model to ``path`` in one file, atomically: the architecture,
+        the layer names, the weights, and the compile settings with the optimizer's
+        state (its step counts, momentum buffers, learning-rate schedule). No pickle:
+        JSON and .npy arrays in a zip archive. Any path is used as given (``.nnz`` is
+        the suggested suffix). ``nn.load_model(path)`` reads it back, in this process
+        or another, into a model that predicts the same and trains on the same way.
+        See `nn.keras.saving`."""
+        save_model(self, path)
+
     def export(
         self,
         filepath: str | os.PathLike[str],
@@ -181,6 +211,13 @@ class TrainingMixin(KerasBase):
         ``input_shape`` (no batch axis) is needed only when the model does not know it."""
         shape = self._expected_input_shape() if input_shape is None else input_shape
         export_model(self, filepath, format, self._layer_chain(), shape)
+
+
+def _unsupported(who: str, **given: Any) -> None:
+    """Keras arguments kept for their place in the order, refused when given."""
+    for key, value in given.items():
+        if value is not None:
+            raise ValueError(f"{who}: {key} is not supported (it must stay None)")
 
 
 class Model(TrainingMixin, Module):

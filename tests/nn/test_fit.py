@@ -88,11 +88,47 @@ def test_lists_are_accepted(moons: Any) -> None:
     assert model.predict(x[:3].tolist()).shape == (3, 1)
 
 
-def test_fit_arguments_after_y_are_keyword_only(moons: Any) -> None:
+def _trained_with(moons: Any, fit: Any) -> tuple[list[float], list[np.ndarray]]:
+    nn.manual_seed(3)
     model = moons_model()
     model.compile("sgd", "binary_crossentropy")
+    hist = fit(model, moons[0][:100], moons[1][:100])
+    return hist.history["loss"], model.get_weights()
+
+
+def test_fit_takes_keras_positional_order(moons: Any) -> None:
+    # Keras: fit(x, y, batch_size, epochs, verbose, callbacks, validation_split,
+    # validation_data, shuffle): 3 epochs of batches of 10, not 10 epochs of 3.
+    loss, weights = _trained_with(
+        moons, lambda m, x, y: m.fit(x, y, 10, 3, 0, None, 0.2, None, False)
+    )
+    keyword_loss, keyword_weights = _trained_with(
+        moons,
+        lambda m, x, y: m.fit(
+            x, y, batch_size=10, epochs=3, verbose=0, validation_split=0.2, shuffle=False
+        ),
+    )
+    assert len(loss) == 3 and loss == keyword_loss
+    assert all(np.array_equal(a, b) for a, b in zip(weights, keyword_weights))
+    other_loss, _ = _trained_with(moons, lambda m, x, y: m.fit(x, y, 3, 10, 0, None, 0.2))
+    assert len(other_loss) == 10
+
+
+def test_fit_and_evaluate_refuse_sample_and_class_weights(moons: Any) -> None:
+    model = moons_model()
+    model.compile("sgd", "binary_crossentropy")
+    x, y = moons[0][:20], moons[1][:20]
+    with pytest.raises(ValueError, match="fit: class_weight is not supported"):
+        model.fit(x, y, 10, 1, 0, None, 0.0, None, True, {0: 1.0, 1: 2.0})
+    with pytest.raises(ValueError, match="fit: sample_weight is not supported"):
+        model.fit(x, y, sample_weight=np.ones(20))
+    with pytest.raises(ValueError, match="evaluate: sample_weight is not supported"):
+        model.evaluate(x, y, 10, 0, np.ones(20))
+    # Keras' order for evaluate and predict: (x, y, batch_size, verbose), (x, batch_size, verbose)
+    assert model.evaluate(x, y, 7, 0) == pytest.approx(model.evaluate(x, y, verbose=0))
+    assert np.array_equal(model.predict(x, 7, 0), model.predict(x))
     with pytest.raises(TypeError):
-        model.fit(moons[0], moons[1], 10)  # type: ignore[misc]
+        model.evaluate(x, y, 7, 0, None, True)  # type: ignore[misc]  # return_dict: keyword
 
 
 # --- History ---------------------------------------------------------------------------------

@@ -12,20 +12,21 @@ import nn
 
 
 def test_summary_counts_parameters_before_any_data() -> None:
+    nn.clear_session()  # automatic names start again: dense, dense_1, ...
     model = nn.Sequential(
         nn.Dense(32, activation="relu", input_dim=8), nn.Dense(16), nn.ReLU(), nn.Dense(3)
     )
     lines: list[str] = []
     model.summary(print_fn=lines.append)
     text = "\n".join(lines)
-    assert 'Model: "Sequential"' in text
+    assert 'Model: "sequential"' in text
     assert "Layer (type)" in text and "Output Shape" in text and "Param #" in text
-    rows = [line.split() for line in lines if line.startswith(("0 ", "1 ", "2 ", "3 "))]
+    rows = [line.split() for line in lines if line.startswith(("dense", "re_lu"))]
     assert rows == [
-        ["0", "(Dense)", "(None,", "32)", "288"],
-        ["1", "(Dense)", "(None,", "16)", "528"],
-        ["2", "(ReLU)", "(None,", "16)", "0"],
-        ["3", "(Dense)", "(None,", "3)", "51"],
+        ["dense", "(Dense)", "(None,", "32)", "288"],
+        ["dense_1", "(Dense)", "(None,", "16)", "528"],
+        ["re_lu_1", "(ReLU)", "(None,", "16)", "0"],  # re_lu: the first Dense's activation
+        ["dense_2", "(Dense)", "(None,", "3)", "51"],
     ]
     assert "Total params: 867 (3.39 KB)" in text
     assert "Trainable params: 867" in text and "Non-trainable params: 0" in text
@@ -61,7 +62,26 @@ def test_summary_of_a_model_class_lists_its_children() -> None:
         def forward(self, x: Any) -> Any:
             return self.head(self.body(x))
 
+    nn.clear_session()
     lines: list[str] = []
     Net().summary(print_fn=lines.append)
-    assert any(line.startswith("body (Dense)") and line.endswith("16") for line in lines)
-    assert any(line.startswith("head (Dense)") and "unbuilt" in line for line in lines)
+    assert lines[0] == 'Model: "net"'  # the class name in snake_case, as Keras names models
+    assert any(line.startswith("dense (Dense)") and line.endswith("16") for line in lines)
+    assert any(line.startswith("dense_1 (Dense)") and "unbuilt" in line for line in lines)
+
+
+def test_summary_shows_given_names_that_get_layer_finds() -> None:
+    model = nn.Sequential(
+        nn.Dense(4, activation="relu", input_dim=3, name="hidden"),
+        nn.Dropout(0.5, name="drop"),
+        nn.Dense(2, name="logits"),
+    )
+    model.name = "classifier"
+    lines: list[str] = []
+    model.summary(print_fn=lines.append)
+    assert lines[0] == 'Model: "classifier"'
+    labels = [line.split("  ")[0] for line in lines if "(None," in line]
+    assert labels == ["hidden (Dense)", "drop (Dropout)", "logits (Dense)"]
+    for label in labels:
+        name = label.split(" ")[0]
+        assert model.get_layer(name).name == name
