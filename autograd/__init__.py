@@ -6,6 +6,9 @@ numpy array (tensor level). Every primitive of the ops table is a function here
 the functions return raw results (a raw operand is a constant).
 """
 
+# First of all: one clear ImportError when HIPS autograd, whose import name is also
+# `autograd`, shares this environment (see autograd.install).
+from autograd import install as _install  # noqa: F401
 from autograd import ops
 from autograd.anomaly import AnomalyError, detect_anomaly
 from autograd.backprop import backward, gradients

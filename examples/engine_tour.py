@@ -6,6 +6,7 @@ Run with `python examples/engine_tour.py` (the main demo, `make demo`, trains a 
 import numpy as np
 
 import autograd as ag
+import autograd.install  # one clear ImportError if HIPS autograd shares the environment
 from autograd import Value
 
 

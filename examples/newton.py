@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 import autograd as ag
+import autograd.install  # one clear ImportError if HIPS autograd shares the environment
 
 TOL = 1e-8
 

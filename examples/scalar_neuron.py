@@ -26,6 +26,7 @@ import random
 from collections.abc import Sequence
 
 import autograd as ag
+import autograd.install  # one clear ImportError if HIPS autograd shares the environment
 from autograd import Value
 from autograd.debug.render import render
 

@@ -40,6 +40,11 @@ keras -> containers -> this namespace. ``dir(nn)`` lists the public names only.
 
 from importlib import import_module as _import_module
 
+# First of all: `autograd` must be this project's engine, not HIPS autograd (the same
+# import name); otherwise one ImportError says so and what to do (see nn.engine).
+from nn import engine as _engine  # noqa: F401
+
+# isort: split
 from autograd.anomaly import skip_frames_from as _skip_frames_from
 from nn import (
     activations,

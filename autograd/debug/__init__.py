@@ -10,3 +10,6 @@
 The entry points are also `autograd.draw_graph`, `autograd.draw_dot` and
 `autograd.explain_backward`.
 """
+
+# First: one clear ImportError when HIPS autograd shares the environment (autograd.install).
+from autograd import install as _install  # noqa: F401

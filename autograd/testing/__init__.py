@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+# First: one clear ImportError when HIPS autograd shares the environment (autograd.install).
+from autograd import install as _install  # noqa: F401
 from autograd.backprop import gradients
 from autograd.record import enable_grad
 from autograd.value import Value
