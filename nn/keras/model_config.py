@@ -28,7 +28,7 @@ from nn.keras.serialize import Decoder, Encoder, class_ref, optimizer_class
 from nn.memory import aligned_copy
 from nn.module import Module
 
-__all__ = ["FORMAT", "describe", "rebuild", "side_effects_undone"]
+__all__ = ["FORMAT", "VERSION", "describe", "rebuild", "side_effects_undone"]
 
 FORMAT = "nn.model"  # the configuration's "format" entry: what marks a model file
 VERSION = 1
@@ -137,22 +137,23 @@ def rebuild(
     custom_objects: Mapping[str, Any],
     compile: bool,  # noqa: A002 (load_model's, Keras' name)
 ) -> Module:
-    """The model `describe` described, with its weights, flags and compile settings."""
+    """The model `describe` described, with its weights, flags and compile settings.
+    Whether it succeeds or fails, nn's random stream and automatic names are left as
+    they were, except that later automatic names will not repeat the loaded ones."""
     with side_effects_undone():
         model = Decoder(arrays, custom_objects).value(config["model"])
-    if not isinstance(model, Module):
-        raise ValueError("the configuration does not describe a Module")
-    modules = dict(model.named_modules())
-    for path, module in modules.items():
-        if path in config["names"]:
-            module.name = config["names"][path]
-        module._dtype = np.dtype(config["dtypes"].get(path, module._dtype))
-        module.training = path not in config["eval"]
-    _load_weights(model, config, arrays)
-    if isinstance(model, KerasBase) and config.get("seen_input_shape") is not None:
-        model._seen_input_shape = tuple(config["seen_input_shape"])
-    if compile and config.get("compile") is not None:
-        _compile(model, config["compile"], arrays, custom_objects)
+        if not isinstance(model, Module):
+            raise ValueError("the configuration does not describe a Module")
+        for path, module in model.named_modules():
+            if path in config["names"]:
+                module.name = config["names"][path]
+            module._dtype = np.dtype(config["dtypes"].get(path, module._dtype))
+            module.training = path not in config["eval"]
+        _load_weights(model, config, arrays)
+        if isinstance(model, KerasBase) and config.get("seen_input_shape") is not None:
+            model._seen_input_shape = tuple(config["seen_input_shape"])
+        if compile and config.get("compile") is not None:
+            _compile(model, config["compile"], arrays, custom_objects)
     naming.reserve(list(config["names"].values()))
     return model
 

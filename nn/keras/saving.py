@@ -26,7 +26,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from nn.keras.model_config import FORMAT, describe, rebuild
+from nn.keras.model_config import FORMAT, VERSION, describe, rebuild
 from nn.module import Module
 from nn.state_dict import PathLike, atomic_write
 
@@ -75,9 +75,10 @@ def load_model(
     config, arrays = _read(target)
     try:
         return rebuild(config, arrays, dict(custom_objects or {}), compile)
-    except (ValueError, TypeError, KeyError) as exc:
-        text = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        raise ValueError(f"load_model({target!r}): {text}") from None
+    except KeyError as exc:  # an entry the configuration should have and has not
+        raise ValueError(f"load_model({target!r}): the file lacks the entry {exc}") from None
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"load_model({target!r}): {exc}") from None
 
 
 def _read(target: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -91,6 +92,11 @@ def _read(target: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             config = json.loads(z.read(CONFIG).decode("utf-8"))
             if not isinstance(config, dict) or config.get("format") != FORMAT:
                 raise ValueError(f"its {CONFIG} is not a saved model's configuration")
+            if config.get("version") != VERSION:
+                raise ValueError(
+                    f"it is a model file of version {config.get('version')!r}; this nn "
+                    f"reads version {VERSION}"
+                )
             arrays = {}
             for name in names:
                 if name.endswith(".npy"):
