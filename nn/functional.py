@@ -14,9 +14,10 @@ differences, each an error rather than a silent change:
 - ``inplace=True`` is refused: a Value is never modified in place (use the result).
 - ``softmax`` and ``log_softmax`` need ``dim``: PyTorch's choice without it is
   deprecated, and guessing an axis would be silent.
-- The losses take ``reduction`` by keyword only (PyTorch's deprecated ``size_average``
-  and ``reduce`` come before it); class ``weight``, ``ignore_index``,
-  ``label_smoothing`` and ``pos_weight`` are not offered (nor by the Modules).
+- The losses take ``weight`` by position, as PyTorch, and every other option
+  (``reduction``, ``ignore_index``, ``label_smoothing``, ``pos_weight``) by keyword
+  only: PyTorch's deprecated ``size_average`` and ``reduce`` come before them. The
+  ``weight`` of mse_loss and l1_loss (new in PyTorch 2.6) is not offered.
 - ``linear`` takes ``weight`` in PyTorch's layout (out_features, in_features) and
   computes ``input @ weight.T + bias`` (nn.Linear stores the transpose, (in, out), so
   ``F.linear(x, layer.weight.T, layer.bias)`` is ``layer(x)``).
@@ -187,10 +188,13 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
 # --- losses --------------------------------------------------------------------------
 
 
-def _loss(who: str, fn: Callable[..., Any], input: Any, target: Any, reduction: str) -> Any:
-    """fn(input, target, reduction); arguments that are not numbers named as PyTorch's."""
+def _loss(
+    who: str, fn: Callable[..., Any], input: Any, target: Any, reduction: str, **options: Any
+) -> Any:
+    """fn(input, target, reduction, **options); arguments that are not numbers named as
+    PyTorch names them."""
     try:
-        return fn(input, target, reduction)
+        return fn(input, target, reduction, **options)
     except (TypeError, ValueError):
         check_numbers(who, input=input, target=target)
         raise
@@ -206,26 +210,50 @@ def l1_loss(input: Any, target: Any, *, reduction: str = "mean") -> Any:
     return _loss("l1_loss", torch_losses.l1_loss, input, target, reduction)
 
 
-def binary_cross_entropy(input: Any, target: Any, *, reduction: str = "mean") -> Any:
+def binary_cross_entropy(
+    input: Any, target: Any, weight: Any = None, *, reduction: str = "mean"
+) -> Any:
     """Binary cross-entropy of probabilities in [0, 1], logs clamped at -100 as in
-    PyTorch (`nn.BCELoss`)."""
+    PyTorch, times ``weight`` (`nn.BCELoss`)."""
     fn = torch_losses.binary_cross_entropy
-    return _loss("binary_cross_entropy", fn, input, target, reduction)
+    return _loss("binary_cross_entropy", fn, input, target, reduction, weight=weight)
 
 
-def binary_cross_entropy_with_logits(input: Any, target: Any, *, reduction: str = "mean") -> Any:
-    """Binary cross-entropy of logits, softplus(z) - z y: stable (`nn.BCEWithLogitsLoss`)."""
+def binary_cross_entropy_with_logits(
+    input: Any, target: Any, weight: Any = None, *, reduction: str = "mean", pos_weight: Any = None
+) -> Any:
+    """Binary cross-entropy of logits, stable, with ``weight`` and ``pos_weight``
+    (`nn.BCEWithLogitsLoss`)."""
     fn = torch_losses.binary_cross_entropy_with_logits
-    return _loss("binary_cross_entropy_with_logits", fn, input, target, reduction)
+    who = "binary_cross_entropy_with_logits"
+    return _loss(who, fn, input, target, reduction, weight=weight, pos_weight=pos_weight)
 
 
-def cross_entropy(input: Any, target: Any, *, reduction: str = "mean") -> Any:
+def cross_entropy(
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    *,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Any:
     """Cross-entropy of logits (N, C) against integer labels (N,) or probabilities
-    (N, C) (`nn.CrossEntropyLoss`)."""
-    return _loss("cross_entropy", torch_losses.cross_entropy, input, target, reduction)
+    (N, C), with class ``weight``, ``ignore_index`` and ``label_smoothing``
+    (`nn.CrossEntropyLoss`)."""
+    options = {"weight": weight, "ignore_index": ignore_index, "label_smoothing": label_smoothing}
+    return _loss("cross_entropy", torch_losses.cross_entropy, input, target, reduction, **options)
 
 
-def nll_loss(input: Any, target: Any, *, reduction: str = "mean") -> Any:
-    """Negative log-likelihood of log-probabilities (N, C) at integer labels (N,)
-    (`nn.NLLLoss`)."""
-    return _loss("nll_loss", torch_losses.nll_loss, input, target, reduction)
+def nll_loss(
+    input: Any,
+    target: Any,
+    weight: Any = None,
+    *,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Any:
+    """Negative log-likelihood of log-probabilities (N, C) at integer labels (N,), with
+    class ``weight`` and ``ignore_index`` (`nn.NLLLoss`)."""
+    options = {"weight": weight, "ignore_index": ignore_index}
+    return _loss("nll_loss", torch_losses.nll_loss, input, target, reduction, **options)

@@ -39,16 +39,24 @@ import autograd
 from autograd import Value
 from nn.arguments import check_numbers
 from nn.loss_inputs import (
-    check_batch,
     check_probabilities,
     check_probability_targets,
     check_reduction,
-    class_labels,
     float_target,
     log_softmax,
     pick_at_labels,
     reduce,
     shape_of,
+)
+from nn.loss_options import (
+    check_ignore_index,
+    check_label_smoothing,
+    class_weights,
+    elementwise_weight,
+    labels_kept,
+    option_array,
+    soft_cross_entropy,
+    weighted_pick,
 )
 from nn.module import Module
 
@@ -97,10 +105,13 @@ def l1_loss(pred: Any, target: Any, reduction: str = "mean") -> Any:
 _BCE_FIX = "for logits use BCEWithLogitsLoss (or BinaryCrossentropy(from_logits=True))"
 
 
-def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Any:
+def binary_cross_entropy(
+    pred: Any, target: Any, reduction: str = "mean", weight: Any = None
+) -> Any:
     """PyTorch's binary cross-entropy of probabilities p against targets y in [0, 1]:
     -(y max(log p, -100) + (1 - y) max(log(1 - p), -100)), with PyTorch's gradient
-    (p - y) / max(p (1 - p), 1e-12) (the engine's `binary_cross_entropy` primitive).
+    (p - y) / max(p (1 - p), 1e-12) (the engine's `binary_cross_entropy` primitive),
+    times ``weight`` (any shape that broadcasts to p's) if given.
 
     p must lie in [0, 1] (ValueError otherwise, as in PyTorch); for logits use
     `binary_cross_entropy_with_logits`.
@@ -110,45 +121,74 @@ def binary_cross_entropy(pred: Any, target: Any, reduction: str = "mean") -> Any
         t = float_target(who, pred, target)
         check_probability_targets(who, t)
         check_probabilities(who, "pred", pred, _BCE_FIX)
-        return reduce(who, autograd.binary_cross_entropy(pred, t), reduction)
+        loss = autograd.binary_cross_entropy(pred, t)
+        w = elementwise_weight(who, "weight", weight, pred)
+        return reduce(who, loss if w is None else loss * w, reduction)
     except (TypeError, ValueError):
         check_numbers(who, pred=pred, target=target)
         raise
 
 
-def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Any:
+def binary_cross_entropy_with_logits(
+    logits: Any, target: Any, reduction: str = "mean", weight: Any = None, pos_weight: Any = None
+) -> Any:
     """softplus(z) - z y = max(z, 0) - z y + log(1 + e^-|z|): stable for any z.
-
     d/dz = sigmoid(z) - y.
+
+    ``pos_weight`` p (say (C,), one per output) weighs the positive term, PyTorch's
+    (1 - y) z + (1 + (p - 1) y) softplus(-z); ``weight`` multiplies the result. Both
+    broadcast to z's shape.
     """
     who = "binary_cross_entropy_with_logits"
     try:
         t = float_target(who, logits, target)
         check_probability_targets(who, t)
-        return reduce(who, autograd.softplus(logits) - logits * t, reduction)
+        p = elementwise_weight(who, "pos_weight", pos_weight, logits)
+        if p is None:
+            loss = autograd.softplus(logits) - logits * t
+        else:
+            loss = (1.0 - t) * logits + (1.0 + (p - 1.0) * t) * autograd.softplus(-logits)
+        w = elementwise_weight(who, "weight", weight, logits)
+        return reduce(who, loss if w is None else loss * w, reduction)
     except (TypeError, ValueError):
         check_numbers(who, logits=logits, target=target)
         raise
 
 
-def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Any:
+def cross_entropy(
+    logits: Any,
+    target: Any,
+    reduction: str = "mean",
+    weight: Any = None,
+    ignore_index: int = -100,
+    label_smoothing: float = 0.0,
+) -> Any:
     """Cross-entropy of logits (N, C) against integer labels (N,) or target
     probabilities (N, C), through log_softmax (stable for logits of 1e4).
 
     Integer labels (N,) (or a column (N, 1)): mean_i(-log_softmax(z_i)[y_i]);
     probabilities (N, C) (one-hot or soft, float or int):
     mean_i(-sum_c y_ic log_softmax(z_i)_c). d/dz = (softmax(z) - y) / N.
+
+    PyTorch's options: ``weight`` (C,) weighs each class (the mean becomes the weighted
+    mean over labels), labels equal to ``ignore_index`` add nothing, and
+    ``label_smoothing`` e mixes the targets with the uniform distribution, (1 - e) y +
+    e / C (see `nn.loss_options`).
     """
     who = "cross_entropy"
     try:
-        if type(target) is np.ndarray and target.ndim == 1:  # labels (N,): the common case first
-            return sparse_cross_entropy(who, logits, class_labels(who, logits, target), reduction)
-        target = _label_column_as_labels(logits, target)
-        tshape, sshape = shape_of(target), shape_of(logits)
-        if len(tshape) == 2 and len(sshape) == 2:
-            return _soft_cross_entropy(who, logits, target, reduction)
-        labels = class_labels(who, logits, target)
-        return sparse_cross_entropy(who, logits, labels, reduction)
+        ignore_index = check_ignore_index(who, ignore_index)
+        smoothing = check_label_smoothing(who, label_smoothing)
+        if not (type(target) is np.ndarray and target.ndim == 1):  # labels (N,): common
+            target = _label_column_as_labels(logits, target)
+            if len(shape_of(target)) == 2 and len(shape_of(logits)) == 2:
+                options = (weight, ignore_index, smoothing)
+                return soft_cross_entropy(who, logits, target, reduction, *options)
+        labels, keep = labels_kept(who, logits, target, ignore_index)
+        w = class_weights(who, weight, logits)
+        if keep is None and w is None and not smoothing:
+            return sparse_cross_entropy(who, logits, labels, reduction)
+        return weighted_pick(who, log_softmax(logits), labels, keep, w, smoothing, reduction)
     except (TypeError, ValueError):
         check_numbers(who, logits=logits, target=target)
         raise
@@ -165,19 +205,6 @@ def _label_column_as_labels(logits: Any, target: Any) -> Any:
     return target
 
 
-def _soft_cross_entropy(who: str, logits: Any, target: Any, reduction: str) -> Any:
-    """Cross-entropy of logits (N, C) against target probabilities of the same shape."""
-    tshape, sshape = shape_of(target), shape_of(logits)
-    check_batch(who, sshape, tshape)
-    if tshape != sshape:
-        raise ValueError(
-            f"{who}: logits have shape {sshape} but target probabilities have shape {tshape}"
-        )
-    t = float_target(who, logits, target)
-    check_probability_targets(who, t)
-    return reduce(who, -autograd.sum(t * log_softmax(logits), axis=-1), reduction)
-
-
 def sparse_cross_entropy(who: str, logits: Any, labels: np.ndarray, reduction: str) -> Any:
     """Cross-entropy of logits at checked integer labels.
 
@@ -189,13 +216,23 @@ def sparse_cross_entropy(who: str, logits: Any, labels: np.ndarray, reduction: s
     return pick_at_labels(who, log_softmax(logits), labels, reduction)
 
 
-def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Any:
+def nll_loss(
+    log_probs: Any,
+    target: Any,
+    reduction: str = "mean",
+    weight: Any = None,
+    ignore_index: int = -100,
+) -> Any:
     """Negative log-likelihood of log-probabilities (N, C) (e.g. from log_softmax)
-    at integer labels (N,): mean_i(-logp_i[y_i])."""
+    at integer labels (N,): mean_i(-logp_i[y_i]); with PyTorch's class ``weight`` (C,)
+    (a weighted mean) and ``ignore_index`` as `cross_entropy`."""
     who = "nll_loss"
     try:
-        labels = class_labels(who, log_probs, target)
-        return pick_at_labels(who, log_probs, labels, reduction)
+        labels, keep = labels_kept(who, log_probs, target, check_ignore_index(who, ignore_index))
+        w = class_weights(who, weight, log_probs)
+        if keep is None and w is None:
+            return pick_at_labels(who, log_probs, labels, reduction)
+        return weighted_pick(who, log_probs, labels, keep, w, 0.0, reduction)
     except (TypeError, ValueError):
         check_numbers(who, log_probs=log_probs, target=target)
         raise
@@ -205,20 +242,40 @@ def nll_loss(log_probs: Any, target: Any, reduction: str = "mean") -> Any:
 
 
 class Loss(Module):
-    """A loss as a Module: ``loss_fn(pred, target)`` returns a scalar Value."""
+    """A loss as a Module: ``loss_fn(pred, target)`` returns a scalar Value.
+
+    A PyTorch-style loss takes PyTorch's arguments (``weight`` first, the others by
+    keyword) and hands its options to its function on every call: the same code path.
+    """
 
     # Whether the loss reads the graph behind its predictions (the Keras cross-entropies
     # take probabilities from the logits under them): then an evaluation must record that
     # graph too, to compute the same loss as training.
     reads_graph = False
+    # The options beyond reduction, with their defaults: repr shows those that differ.
+    _options: tuple[tuple[str, Any], ...] = ()
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
         check_reduction(type(self).__name__, reduction)
         self.reduction = reduction
 
+    def options(self) -> dict[str, Any]:
+        """The options beyond reduction, by name, as the function takes them."""
+        return {name: getattr(self, name) for name, _ in self._options}
+
     def extra_repr(self) -> str:
-        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+        parts = []
+        for name, default in self._options:
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray):
+                shown = np.array2string(value, separator=", ") if value.size <= 6 else ""
+                parts.append(f"{name}={shown or f'<array of shape {value.shape}>'}")
+            elif value != default:
+                parts.append(f"{name}={value!r}")
+        if self.reduction != "mean":
+            parts.append(f"reduction={self.reduction!r}")
+        return ", ".join(parts)
 
 
 class MSELoss(Loss):
@@ -236,41 +293,87 @@ class L1Loss(Loss):
 
 
 class BCELoss(Loss):
-    """PyTorch's binary cross-entropy of probabilities in [0, 1], its log clamped at -100
-    (see `binary_cross_entropy`); predictions outside [0, 1] raise ValueError (use
-    BCEWithLogitsLoss for logits)."""
+    """PyTorch's binary cross-entropy of probabilities in [0, 1], its log clamped at -100,
+    times ``weight`` if given (see `binary_cross_entropy`); predictions outside [0, 1]
+    raise ValueError (use BCEWithLogitsLoss for logits)."""
+
+    _options = (("weight", None),)
+
+    def __init__(self, weight: Any = None, *, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.weight = option_array("BCELoss", "weight", weight)
 
     def forward(self, pred: Any, target: Any) -> Any:
-        return _renamed("BCELoss", binary_cross_entropy, pred, target, self.reduction)
+        fn = binary_cross_entropy
+        return _renamed("BCELoss", fn, pred, target, self.reduction, **self.options())
 
 
 class BCEWithLogitsLoss(Loss):
-    """Binary cross-entropy of logits, stable (see `binary_cross_entropy_with_logits`)."""
+    """Binary cross-entropy of logits, stable, with PyTorch's ``weight`` and
+    ``pos_weight`` (see `binary_cross_entropy_with_logits`)."""
+
+    _options = (("weight", None), ("pos_weight", None))
+
+    def __init__(
+        self, weight: Any = None, *, reduction: str = "mean", pos_weight: Any = None
+    ) -> None:
+        super().__init__(reduction)
+        self.weight = option_array("BCEWithLogitsLoss", "weight", weight)
+        self.pos_weight = option_array("BCEWithLogitsLoss", "pos_weight", pos_weight)
 
     def forward(self, logits: Any, target: Any) -> Any:
-        return _renamed(
-            "BCEWithLogitsLoss", binary_cross_entropy_with_logits, logits, target, self.reduction
-        )
+        fn = binary_cross_entropy_with_logits
+        return _renamed("BCEWithLogitsLoss", fn, logits, target, self.reduction, **self.options())
 
 
 class CrossEntropyLoss(Loss):
-    """Cross-entropy of logits against integer labels or probabilities (`cross_entropy`)."""
+    """Cross-entropy of logits against integer labels or probabilities, with PyTorch's
+    class ``weight``, ``ignore_index`` and ``label_smoothing`` (see `cross_entropy`)."""
+
+    _options = (("weight", None), ("ignore_index", -100), ("label_smoothing", 0.0))
+
+    def __init__(
+        self,
+        weight: Any = None,
+        *,
+        ignore_index: int = -100,
+        reduction: str = "mean",
+        label_smoothing: float = 0.0,
+    ) -> None:
+        super().__init__(reduction)
+        self.weight = option_array("CrossEntropyLoss", "weight", weight)
+        self.ignore_index = check_ignore_index("CrossEntropyLoss", ignore_index)
+        self.label_smoothing = check_label_smoothing("CrossEntropyLoss", label_smoothing)
 
     def forward(self, logits: Any, target: Any) -> Any:
-        return _renamed("CrossEntropyLoss", cross_entropy, logits, target, self.reduction)
+        fn = cross_entropy
+        return _renamed("CrossEntropyLoss", fn, logits, target, self.reduction, **self.options())
 
 
 class NLLLoss(Loss):
-    """Negative log-likelihood of log-probabilities at integer labels (`nll_loss`)."""
+    """Negative log-likelihood of log-probabilities at integer labels, with PyTorch's
+    class ``weight`` and ``ignore_index`` (see `nll_loss`)."""
+
+    _options = (("weight", None), ("ignore_index", -100))
+
+    def __init__(
+        self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean"
+    ) -> None:
+        super().__init__(reduction)
+        self.weight = option_array("NLLLoss", "weight", weight)
+        self.ignore_index = check_ignore_index("NLLLoss", ignore_index)
 
     def forward(self, log_probs: Any, target: Any) -> Any:
-        return _renamed("NLLLoss", nll_loss, log_probs, target, self.reduction)
+        fn = nll_loss
+        return _renamed("NLLLoss", fn, log_probs, target, self.reduction, **self.options())
 
 
-def _renamed(who: str, fn: Callable[..., Any], pred: Any, target: Any, reduction: str) -> Any:
+def _renamed(
+    who: str, fn: Callable[..., Any], pred: Any, target: Any, reduction: str, **options: Any
+) -> Any:
     """Call a loss function; errors name the module the user called, not the function."""
     try:
-        return fn(pred, target, reduction)
+        return fn(pred, target, reduction, **options)
     except (ValueError, TypeError) as exc:
         text = str(exc)
         name = fn.__name__ + ":"

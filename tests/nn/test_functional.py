@@ -15,6 +15,7 @@ import pytest
 import nn
 import nn.functional as F
 from autograd import Value
+from autograd.testing import gradcheck
 
 RNG = np.random.default_rng(0)
 NAMES = [
@@ -89,8 +90,12 @@ def test_parameters_keep_torchs_names_positions_and_defaults(name: str) -> None:
     assert [(p.name, p.default) for p in positional] == torch_params[: len(positional)]
     for p in keyword:
         assert (p.name, p.default) in torch_params
-    if name.endswith(("loss", "entropy", "logits")):
-        assert [p.name for p in keyword] == ["reduction"]  # after PyTorch's size_average
+    if name.endswith(("loss", "entropy", "logits")):  # every option but the deprecated ones
+        offered = {p.name for p in ours}
+        left_out = {"size_average", "reduce"} | (
+            {"weight"} if name in ("mse_loss", "l1_loss") else set()
+        )
+        assert offered == {n for n, _ in torch_params} - left_out
 
 
 def test_the_table_is_torchs() -> None:
@@ -197,6 +202,180 @@ def test_loss_is_its_module(
     ours = _grads_of(lambda: function(x, target, reduction=reduction), x)
     theirs = _grads_of(lambda: loss_fn(x, target), x)
     _same_bits(ours, theirs)
+
+
+W3 = np.array([0.5, 2.0, 1.25])
+LABELS_IGNORED = np.array([0, -100, 2, 1, -100])
+W_ROWS, W2 = np.array([[1.0], [2], [0], [1], [3]]), np.array([2.0, 1.0])
+POS = {"pos_weight": np.array([3.0, 0.5])}
+OPTIONS = [  # (function, Module, input, target, weight, other options)
+    ("cross_entropy", nn.CrossEntropyLoss, (5, 3), _labels(), W3, {}),
+    ("cross_entropy", nn.CrossEntropyLoss, (5, 3), _labels(), None, {"ignore_index": 2}),
+    ("cross_entropy", nn.CrossEntropyLoss, (5, 3), LABELS_IGNORED, None, {}),
+    ("cross_entropy", nn.CrossEntropyLoss, (5, 3), _labels(), None, {"label_smoothing": 0.2}),
+    (
+        "cross_entropy",
+        nn.CrossEntropyLoss,
+        (5, 3),
+        LABELS_IGNORED,
+        W3,
+        {"label_smoothing": 0.1, "ignore_index": -100},
+    ),
+    ("cross_entropy", nn.CrossEntropyLoss, (5, 3), "probabilities", W3, {"label_smoothing": 0.3}),
+    ("nll_loss", nn.NLLLoss, (5, 3), LABELS_IGNORED, W3, {}),
+    ("nll_loss", nn.NLLLoss, (5, 3), _labels(), W3, {"ignore_index": 0}),
+    ("binary_cross_entropy", nn.BCELoss, (5, 2), "binary", W_ROWS, {}),
+    ("binary_cross_entropy_with_logits", nn.BCEWithLogitsLoss, (5, 2), "binary", None, POS),
+    ("binary_cross_entropy_with_logits", nn.BCEWithLogitsLoss, (5, 2), "binary", W2, POS),
+]  # fmt: skip
+
+
+def _option_case(name: str, shape: tuple[int, ...], target: Any) -> tuple[np.ndarray, Any]:
+    if name == "binary_cross_entropy":
+        return _probs(shape), RNG.integers(0, 2, size=shape).astype(float)
+    x = RNG.normal(scale=2.0, size=shape)
+    if name == "nll_loss":
+        x = x - np.log(np.exp(x).sum(axis=1, keepdims=True))
+    if isinstance(target, str):
+        target = (
+            RNG.dirichlet(np.ones(shape[1]), size=shape[0])
+            if target == "probabilities"
+            else RNG.integers(0, 2, size=shape).astype(float)
+        )
+    return x, target
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize(("name", "module", "shape", "target", "weight", "options"), OPTIONS)
+def test_loss_options_are_the_modules(
+    name: str,
+    module: Any,
+    shape: Any,
+    target: Any,
+    weight: Any,
+    options: Any,
+    reduction: str,
+    dtype: Any,
+) -> None:
+    """PyTorch's options (weight by position, the rest by keyword) reach the function by
+    the same path from F and from the Module."""
+    data, t = _option_case(name, shape, target)
+    x = Value(data.astype(dtype))
+    function = getattr(F, name)
+    loss_fn = module(weight, reduction=reduction, **options)
+    ours = _grads_of(lambda: function(x, t, weight, reduction=reduction, **options), x)
+    theirs = _grads_of(lambda: loss_fn(x, t), x)
+    _same_bits(ours, theirs)
+    assert np.asarray(ours[0]).dtype == dtype  # float64 options keep a float32 loss float32
+
+
+def _reference_cross_entropy(
+    z: np.ndarray,
+    labels: np.ndarray,
+    weight: Any,
+    ignore_index: int,
+    smoothing: float,
+    reduction: str,
+) -> Any:
+    """PyTorch's documented formula, row by row."""
+    n, c = z.shape
+    w = np.ones(c) if weight is None else weight
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    losses, total = [], 0.0
+    for i in range(n):
+        if labels[i] == ignore_index:
+            losses.append(0.0)
+            continue
+        y = labels[i]
+        nll = -w[y] * logp[i, y]
+        smooth = -(w * logp[i]).sum() / c
+        losses.append((1 - smoothing) * nll + smoothing * smooth)
+        total += w[y]
+    if reduction == "none":
+        return np.array(losses)
+    return sum(losses) if reduction == "sum" else sum(losses) / total
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("smoothing", [0.0, 0.25])
+@pytest.mark.parametrize("weight", [None, W3])
+def test_cross_entropy_options_against_the_formula(
+    reduction: str, smoothing: float, weight: Any
+) -> None:
+    z = RNG.normal(size=(6, 3))
+    labels = np.array([2, 0, 1, 1, 0, 2])
+    options = {"ignore_index": 1, "label_smoothing": smoothing}
+    got = F.cross_entropy(Value(z), labels, weight, reduction=reduction, **options)
+    expected = _reference_cross_entropy(z, labels, weight, 1, smoothing, reduction)
+    np.testing.assert_allclose(got.data, expected, rtol=1e-12)
+    scalar = "sum" if reduction == "none" else reduction  # gradcheck needs a number
+    gradcheck(lambda v: F.cross_entropy(v, labels, weight, reduction=scalar, **options), z)
+
+
+def test_binary_options_against_the_formula() -> None:
+    z = np.array([[-30.0, 0.5], [2.0, -1.0], [40.0, 0.0]])
+    y = np.array([[1.0, 0.0], [0.3, 1.0], [0.0, 1.0]])
+    pos, w = np.array([3.0, 0.5]), np.array([[2.0], [1.0], [0.5]])
+    log_sig, log_one_minus = -np.logaddexp(0, -z), -np.logaddexp(0, z)
+    expected = -w * (pos * y * log_sig + (1 - y) * log_one_minus)
+    got = F.binary_cross_entropy_with_logits(Value(z), y, w, pos_weight=pos, reduction="none")
+    np.testing.assert_allclose(got.data, expected, rtol=1e-12)
+    gradcheck(lambda v: F.binary_cross_entropy_with_logits(v, y, w, pos_weight=pos), z)
+    p = np.array([[0.1, 0.8], [0.5, 0.999]])
+    t = np.array([[0.0, 1.0], [1.0, 0.0]])
+    bce = -(t * np.log(p) + (1 - t) * np.log1p(-p))
+    np.testing.assert_allclose(
+        F.binary_cross_entropy(Value(p), t, np.array([1.0, 3.0])).data, (bce * [1.0, 3.0]).mean()
+    )
+
+
+def test_ignored_labels() -> None:
+    z = Value(RNG.normal(size=(4, 3)))
+    everything_ignored = F.cross_entropy(z, np.full(4, -100))
+    assert np.isnan(everything_ignored.data)  # 0 / 0, as PyTorch
+    assert F.cross_entropy(z, np.full(4, -100), reduction="sum").data == 0.0
+    loss = F.cross_entropy(z, np.array([0, -100, 2, -100]))
+    loss.backward()
+    np.testing.assert_array_equal(z.grad[[1, 3]], 0.0)  # ignored rows get no gradient
+    np.testing.assert_allclose(
+        loss.data, F.cross_entropy(Value(z.data[[0, 2]]), np.array([0, 2])).data, rtol=1e-12
+    )
+    per_row = F.nll_loss(
+        Value(np.log(np.full((3, 2), 0.5))), np.array([1, 7, 0]), ignore_index=7, reduction="none"
+    )
+    np.testing.assert_allclose(per_row.data, [np.log(2), 0.0, np.log(2)])
+
+
+def test_option_errors() -> None:
+    z, labels = Value(np.zeros((2, 3))), np.array([0, 1])
+    with pytest.raises(
+        ValueError,
+        match=r"cross_entropy: weight must have one value per class, shape \(3,\) .* \(2,\)",
+    ):
+        F.cross_entropy(z, labels, np.ones(2))
+    with pytest.raises(TypeError, match=r"cross_entropy: weight must be a constant"):
+        F.cross_entropy(z, labels, Value(np.ones(3)))
+    with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\], got 1.5"):
+        F.cross_entropy(z, labels, label_smoothing=1.5)
+    with pytest.raises(TypeError, match=r"ignore_index must be an int"):
+        F.nll_loss(z, labels, ignore_index=0.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"ignore_index=1 is for integer labels"):
+        F.cross_entropy(z, np.full((2, 3), 1 / 3), ignore_index=1)
+    with pytest.raises(ValueError, match=r"label 3 at position 1 is out of range"):
+        F.cross_entropy(z, np.array([-100, 3]))  # ignored rows do not hide a bad label
+    with pytest.raises(
+        ValueError, match=r"pos_weight of shape \(3,\) does not broadcast .* \(2, 2\)"
+    ):
+        F.binary_cross_entropy_with_logits(
+            Value(np.zeros((2, 2))), np.ones((2, 2)), pos_weight=np.ones(3)
+        )
+    with pytest.raises(TypeError, match=r"BCELoss: weight must be numbers"):
+        nn.BCELoss("sum")  # PyTorch's first argument is weight; reduction is a keyword
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss: label_smoothing must be in"):
+        nn.CrossEntropyLoss(label_smoothing=-0.1)
+    with pytest.raises(ValueError, match=r"NLLLoss: weight must have one value per class"):
+        nn.NLLLoss(np.ones(4))(z, labels)
 
 
 def _gradient_seed(out_shape: tuple[int, ...]) -> np.ndarray:
@@ -378,7 +557,7 @@ def test_loss_and_activation_errors_name_pytorchs_arguments() -> None:
     with pytest.raises(TypeError, match=r"positional argument"):
         F.mse_loss(Value(np.ones(2)), np.ones(2), "sum")  # type: ignore[misc]
     with pytest.raises(TypeError, match=r"unexpected keyword argument 'weight'"):
-        F.cross_entropy(np.ones((2, 3)), np.array([0, 1]), weight=np.ones(3))  # type: ignore[call-arg]
+        F.mse_loss(np.ones(3), np.ones(3), weight=np.ones(3))  # type: ignore[call-arg]
     with pytest.raises(TypeError, match=r"relu: input must be numbers"):
         F.relu("abc")
     with pytest.raises(ValueError, match=r"dropout: p must be a probability in \[0, 1\]"):
@@ -438,6 +617,50 @@ def test_numbers_and_gradients_match_torch() -> None:
         np.testing.assert_allclose(
             y.data, ty.detach().numpy(), rtol=1e-12, atol=1e-14, err_msg=name
         )
+        g = np.ones(np.shape(y.data))
+        y.backward(None if g.ndim == 0 else g)
+        ty.backward(torch.tensor(g))
+        np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-12, atol=1e-14, err_msg=name)
+    with_options: list[tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] = [
+        (
+            "cross_entropy options",
+            lambda x: F.cross_entropy(x, ignored, w3, ignore_index=1, label_smoothing=0.2),
+            lambda t: tf.cross_entropy(
+                t, torch.tensor(ignored), torch.tensor(w3), ignore_index=1, label_smoothing=0.2
+            ),
+        ),
+        (
+            "cross_entropy probabilities",
+            lambda x: F.cross_entropy(x, soft, w3, label_smoothing=0.1, reduction="sum"),
+            lambda t: tf.cross_entropy(
+                t, torch.tensor(soft), torch.tensor(w3), label_smoothing=0.1, reduction="sum"
+            ),
+        ),
+        (
+            "nll_loss options",
+            lambda x: F.nll_loss(x, ignored, w3, ignore_index=1, reduction="none"),
+            lambda t: tf.nll_loss(
+                t, torch.tensor(ignored), torch.tensor(w3), ignore_index=1, reduction="none"
+            ),
+        ),
+        (
+            "binary_cross_entropy_with_logits options",
+            lambda x: F.binary_cross_entropy_with_logits(x, binary, rows, pos_weight=w3),
+            lambda t: tf.binary_cross_entropy_with_logits(
+                t, torch.tensor(binary), torch.tensor(rows), pos_weight=torch.tensor(w3)
+            ),
+        ),
+    ]
+    w3 = np.array([0.5, 2.0, 1.25])
+    ignored = np.array([0, 1, 2, 2, 1])
+    soft = RNG.dirichlet(np.ones(3), size=5)
+    binary = (z > 0.5) * 1.0
+    rows = np.linspace(0.5, 2.0, 5)[:, None]
+    for name, ours, theirs in with_options:
+        x = Value(z.copy())
+        t = torch.tensor(z, requires_grad=True)
+        y, ty = ours(x), theirs(t)
+        np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-12, err_msg=name)
         g = np.ones(np.shape(y.data))
         y.backward(None if g.ndim == 0 else g)
         ty.backward(torch.tensor(g))
