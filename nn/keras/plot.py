@@ -71,14 +71,15 @@ def _rows(model: Module) -> list[tuple[str, Module, Shape | None, Shape | None]]
         shape = model.declared_input_shape()
         if shape is None and chain:
             shape = _recorded_shapes(chain[0])[0]
-        for i, layer in enumerate(chain):
+        for layer in chain:
             out = _safe_output_shape(layer, shape)
             if out is None:
                 out = _recorded_shapes(layer)[1]
-            rows.append((str(i), layer, shape, out))
+            rows.append((layer.name, layer, shape, out))
             shape = out
         return rows
-    children = list(model.named_children())
+    # Each layer by its name (what get_layer takes, as Keras' picture shows it).
+    children = [(child.name, child) for _, child in model.named_children()]
     if not children:
         children = [("", model)]
     for name, layer in children:

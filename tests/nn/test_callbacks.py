@@ -317,10 +317,17 @@ def test_no_warnings_in_a_plain_run(data: Any) -> None:
                        callbacks=[EarlyStopping(), TerminateOnNaN()])  # fmt: skip
 
 
-def test_model_checkpoint_takes_keras_save_weights_only(tmp_path: Path) -> None:
-    ModelCheckpoint(tmp_path / "w.npz", save_weights_only=True)  # what it does anyway
-    with pytest.raises(ValueError, match="save_weights_only=False would save the whole model"):
-        ModelCheckpoint(tmp_path / "w.npz", save_weights_only=False)
+def test_model_checkpoint_saves_the_whole_model_without_save_weights_only(
+    data: Any, tmp_path: Path
+) -> None:
+    x, y = data
+    model = compiled()
+    ckpt = ModelCheckpoint(tmp_path / "m-{epoch}.nnz", save_weights_only=False)
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[ckpt])
+    assert ckpt.saved == [str(tmp_path / "m-1.nnz"), str(tmp_path / "m-2.nnz")]
+    loaded = nn.load_model(ckpt.saved[-1])  # architecture, weights and optimizer: resumable
+    assert isinstance(loaded, nn.Sequential) and loaded.optimizer is not None
+    assert np.array_equal(loaded.predict(x), model.predict(x))
 
 
 def test_callbacks_given_one_callback_and_a_misspelt_monitor(data: Any) -> None:

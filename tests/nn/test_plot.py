@@ -29,13 +29,14 @@ def plot(model: nn.Module, path: Path, **kwargs: object) -> graphviz.Digraph:
 
 def test_keras_style_model_png(tmp_path: Path) -> None:
     nn.manual_seed(0)
+    nn.clear_session()  # layers are drawn by name: dense, dense_1, ...
     model = nn.Sequential(nn.Dense(64, activation="relu", input_dim=32), nn.Dense(10), nn.Softmax())
     path = tmp_path / "model.png"
     dot = plot(model, path)
     assert path.read_bytes()[:4] == b"\x89PNG"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.png"]  # only the picture
     src = dot.source
-    assert "0: Dense (relu)" in src and "1: Dense" in src and "2: Softmax" in src
+    assert "dense: Dense (relu)" in src and "dense_1: Dense" in src and "softmax: Softmax" in src
     assert "in (None, 32)" in src and "out (None, 64)" in src and "out (None, 10)" in src
     assert "2,112 params" in src and "650 params" in src
     assert "Sequential: 2,762 params (2,762 trainable)" in src
@@ -44,12 +45,20 @@ def test_keras_style_model_png(tmp_path: Path) -> None:
 
 def test_svg_mentions_layers_and_shapes(tmp_path: Path) -> None:
     nn.manual_seed(0)
+    nn.clear_session()
     model = nn.MLP([4, 8, 3])
     path = tmp_path / "mlp.svg"
     plot(model, path)
     text = path.read_text(encoding="utf-8")
     assert "<svg" in text
-    for needle in ["0: Linear", "1: ReLU", "2: Linear", "(None, 4)", "(None, 8)", "40 params"]:
+    for needle in [
+        "linear: Linear",
+        "re_lu: ReLU",
+        "linear_1: Linear",
+        "(None, 4)",
+        "(None, 8)",
+        "40 params",
+    ]:
         assert needle in text
 
 
@@ -64,8 +73,8 @@ def test_show_shapes_false_and_custom_module(tmp_path: Path) -> None:
     class Net(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.body = nn.Linear(3, 5)
-            self.head = nn.Linear(5, 1)
+            self.body = nn.Linear(3, 5, name="body")
+            self.head = nn.Linear(5, 1, name="head")
 
         def forward(self, x: Value) -> Value:
             return self.head(self.body(x).tanh())

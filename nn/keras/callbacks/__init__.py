@@ -18,8 +18,9 @@ The standard callbacks:
 - `History`: the per-epoch lists that `fit` returns (``history.history["loss"]``).
 - `EarlyStopping`: stop when a monitored figure stops improving; optionally put back
   the weights of the best epoch.
-- `ModelCheckpoint`: save the weights (atomically, through ``save_weights``) after each
-  epoch, or only when the monitored figure improved; the path may hold fields such as
+- `ModelCheckpoint`: save the weights (atomically, through ``save_weights``; the whole
+  model through ``save`` with ``save_weights_only=False``) after each epoch, or only
+  when the monitored figure improved; the path may hold fields such as
   ``"{epoch:02d}"`` or ``"{val_loss:.4f}"``.
 - `TerminateOnNaN`: stop at the first nan or inf loss and keep the weights that produced
   the last finite one.

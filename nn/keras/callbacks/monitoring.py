@@ -141,15 +141,17 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save the model's weights after each epoch with ``model.save_weights(path)``.
+    """Save the model's weights after each epoch with ``model.save_weights(path)``, or
+    with ``save_weights_only=False`` the whole model with ``model.save(path)`` (architecture,
+    weights and optimizer state: ``nn.load_model(path)`` resumes from it).
 
-    ``filepath`` may hold ``str.format`` fields: ``epoch`` (counted from 1, as Keras does)
-    and any figure of the epoch's logs, e.g. ``"ckpt/w-{epoch:02d}-{val_loss:.4f}.npz"``.
-    With ``save_best_only`` a file is written only when ``monitor`` improved on the best so
-    far (so a fixed path always holds the best weights). The save is atomic: a crash leaves
-    the previous file or the new one, never a mix. Missing folders are created. ``saved``
-    lists the paths written, in order. Only weights are saved (an architecture is code
-    here), so Keras' ``save_weights_only=True`` is accepted and False refused.
+        ``filepath`` may hold ``str.format`` fields: ``epoch`` (counted from 1, as Keras does)
+        and any figure of the epoch's logs, e.g. ``"ckpt/w-{epoch:02d}-{val_loss:.4f}.npz"``.
+        With ``save_best_only`` a file is written only when ``monitor`` improved on the best so
+        far (so a fixed path always holds the best weights). The save is atomic: a crash leaves
+        the previous file or the new one, never a mix. Missing folders are created. ``saved``
+        lists the paths written, in order. Weights only is the default here (Keras' is the
+        whole model).
     """
 
     def __init__(
@@ -162,12 +164,7 @@ class ModelCheckpoint(Callback):
         save_weights_only: bool = True,
     ) -> None:
         super().__init__()
-        if not save_weights_only:
-            raise ValueError(
-                "ModelCheckpoint: save_weights_only=False would save the whole model, and "
-                "only weights are saved (model.save_weights); rebuild the model in code and "
-                "load them with model.load_weights"
-            )
+        self.save_weights_only = bool(save_weights_only)
         self.filepath = os.fspath(filepath)
         self.monitor = monitor
         self.verbose = verbose
@@ -191,6 +188,7 @@ class ModelCheckpoint(Callback):
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         logs = logs or {}
+        what = "the weights" if self.save_weights_only else "the model"
         if self.save_best_only:
             value = self._watch.current(logs)
             if value is None or not self._watch.improved(value):
@@ -200,13 +198,16 @@ class ModelCheckpoint(Callback):
             if self.verbose:
                 print(
                     f"Epoch {epoch + 1}: {self.monitor} improved from {previous:.5f} to "
-                    f"{value:.5f}, saving the weights"
+                    f"{value:.5f}, saving {what}"
                 )
         path = self._path(epoch, logs)
         folder = os.path.dirname(path)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        self.model.save_weights(path)
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path)
         self.saved.append(path)
         if self.verbose and not self.save_best_only:
-            print(f"Epoch {epoch + 1}: saving the weights to {path}")
+            print(f"Epoch {epoch + 1}: saving {what} to {path}")
