@@ -14,6 +14,12 @@ predictions p (or logits z) and targets y, elementwise losses average over every
     cross_entropy (probability targets) mean_i(-sum_c y_ic log_softmax(z_i)_c)
     nll_loss                            mean_i(-logp_i[y_i])
 
+PyTorch's options come with them: a class ``weight``, ``ignore_index`` and
+``label_smoothing`` for cross_entropy (the first two for nll_loss), an elementwise
+``weight`` for both binary cross-entropies and ``pos_weight`` for the logits form
+(their formulas are in `nn.loss_options`). The Modules take ``weight`` first, as
+PyTorch's do, and the others by keyword.
+
 These are PyTorch's numbers, at saturated and extreme inputs too. Binary cross-entropy
 is PyTorch's BCELoss exactly: each log clamped at -100 (so p = 0 or 1 gives a finite
 loss), and PyTorch's gradient (p - y) / max(p (1 - p), 1e-12), which stays finite and

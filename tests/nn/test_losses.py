@@ -395,3 +395,46 @@ def test_every_loss_is_importable_from_nn_losses() -> None:
     for name in ("MSELoss", "CrossEntropyLoss", "cross_entropy", "nll_loss"):
         assert getattr(L, name) is getattr(torch_losses, name)
     assert isinstance(L.SparseCategoricalCrossentropy(), torch_losses.Loss)
+
+
+# --- PyTorch's options on the Modules --------------------------------------------------------
+
+
+def test_loss_modules_keep_and_show_their_options() -> None:
+    w = np.array([1.0, 2.0, 0.5])
+    ce = nn.CrossEntropyLoss(w, ignore_index=0, label_smoothing=0.1, reduction="sum")
+    assert repr(ce) == (
+        "CrossEntropyLoss(weight=[1. , 2. , 0.5], ignore_index=0, label_smoothing=0.1, "
+        "reduction='sum')"
+    )
+    assert repr(nn.CrossEntropyLoss()) == "CrossEntropyLoss()"
+    assert repr(nn.BCEWithLogitsLoss(pos_weight=np.ones(10))) == (
+        "BCEWithLogitsLoss(pos_weight=<array of shape (10,)>)"
+    )
+    assert ce.options() == {"weight": ce.weight, "ignore_index": 0, "label_smoothing": 0.1}
+    w[0] = 5.0  # the Module keeps its own copy, read-only
+    assert ce.weight[0] == 1.0 and not ce.weight.flags.writeable
+    assert nn.NLLLoss(weight=Value(w, requires_grad=False)).weight.tolist() == w.tolist()
+
+
+def test_loss_module_option_errors_name_the_module() -> None:
+    with pytest.raises(TypeError, match=r"CrossEntropyLoss: weight must be a constant"):
+        nn.CrossEntropyLoss(Value(np.ones(3)))
+    with pytest.raises(TypeError, match=r"NLLLoss: ignore_index must be an int, got float"):
+        nn.NLLLoss(ignore_index=1.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"CrossEntropyLoss: label_smoothing must be a number"):
+        nn.CrossEntropyLoss(label_smoothing="0.1")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"BCEWithLogitsLoss: pos_weight of shape \(3,\)"):
+        nn.BCEWithLogitsLoss(pos_weight=np.ones(3))(Value(np.zeros((2, 2))), np.ones((2, 2)))
+    with pytest.raises(TypeError, match=r"positional argument"):
+        nn.CrossEntropyLoss(None, -100)  # type: ignore[misc]
+
+
+def test_weighted_losses_keep_float32() -> None:
+    z = Value(RNG.normal(size=(N, C)).astype(np.float32))
+    loss = nn.CrossEntropyLoss(np.linspace(0.5, 2.0, C), label_smoothing=0.1)(z, _labels())
+    loss.backward()
+    assert loss.dtype == np.float32 and z.grad.dtype == np.float32
+    b = Value(RNG.normal(size=(N, 2)).astype(np.float32))
+    out = nn.BCEWithLogitsLoss(np.ones(2), pos_weight=np.array([2.0, 3.0]))(b, np.ones((N, 2)))
+    assert out.dtype == np.float32
