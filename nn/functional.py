@@ -17,7 +17,7 @@ differences, each an error rather than a silent change:
 - The losses take ``weight`` by position, as PyTorch, and every other option
   (``reduction``, ``ignore_index``, ``label_smoothing``, ``pos_weight``) by keyword
   only: PyTorch's deprecated ``size_average`` and ``reduce`` come before them. The
-  ``weight`` of mse_loss and l1_loss (new in PyTorch 2.6) is not offered.
+  ``weight`` of mse_loss and l1_loss is not offered.
 - ``linear`` takes ``weight`` in PyTorch's layout (out_features, in_features) and
   computes ``input @ weight.T + bias`` (nn.Linear stores the transpose, (in, out), so
   ``F.linear(x, layer.weight.T, layer.bias)`` is ``layer(x)``).
