@@ -23,6 +23,8 @@ and the Keras training methods on any Sequential (or any `nn.Model` subclass):
                   metrics=["accuracy"])
     history = model.fit(x, y, epochs=10, validation_split=0.1,
                         callbacks=[nn.callbacks.EarlyStopping(patience=3)])
+    model.save("model.nnz")                  # architecture, weights, optimizer state
+    model = nn.load_model("model.nnz")       # in this process or another
 
 Submodules: ``nn.functional`` (PyTorch's ``torch.nn.functional`` names: ``import
 nn.functional as F``), ``nn.init`` (initializers, ``manual_seed``), ``nn.activations``,

@@ -123,8 +123,13 @@ def _check_rebuilds(model: Module, config: dict[str, Any], arrays: dict[str, Any
     odd = [name for name, p in again.named_parameters() if shapes.get(name) != p.shape]
     if ours == theirs and not odd:
         return
-    where = next((a for a, b in zip(ours, theirs) if a != b), None) or (ours + theirs)[0]
-    detail = f"parameter {odd[0]!r} differs" if ours == theirs else f"module {where[0]!r} differs"
+    if ours == theirs:
+        detail = f"parameter {odd[0]!r} differs"
+    else:
+        n = min(len(ours), len(theirs))
+        first = next((i for i in range(n) if ours[i] != theirs[i]), n)
+        longer = ours if len(ours) > len(theirs) else theirs
+        detail = f"module {(ours[first] if first < n else longer[n])[0]!r} differs"
     raise ValueError(
         f"the model's constructor calls do not make it again ({detail}: was a layer "
         "or attribute changed after construction?); build it with the layers it has"
