@@ -55,10 +55,11 @@ def describe(model: Module) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     arrays: dict[str, np.ndarray] = {}
     modules = list(model.named_modules())
     params = list(model.named_parameters())
+    encoder = Encoder(arrays, "config/")
     config: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
-        "model": Encoder(arrays, "config/").value(model, "the model"),
+        "model": encoder.value(model, "the model"),
         "names": {path: m.name for path, m in modules},
         "dtypes": {path: m._dtype.str for path, m in modules},
         "eval": [path for path, m in modules if not m.training],
@@ -70,7 +71,7 @@ def describe(model: Module) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     }
     for name, p in params:
         arrays[WEIGHTS + name] = np.asarray(p.data)
-    _check_rebuilds(model, config, arrays)
+    _check_rebuilds(model, config, arrays, encoder.functions)
     return config, arrays
 
 
@@ -110,11 +111,14 @@ def _compile_config(
     }
 
 
-def _check_rebuilds(model: Module, config: dict[str, Any], arrays: dict[str, Any]) -> None:
-    """Refuse, at save time, a model that its constructor calls do not make again."""
+def _check_rebuilds(
+    model: Module, config: dict[str, Any], arrays: dict[str, Any], functions: dict[str, Any]
+) -> None:
+    """Refuse, at save time, a model that its constructor calls do not make again (the
+    functions it names are those met while encoding: loading may need custom_objects)."""
     with side_effects_undone():
         try:
-            again = Decoder(arrays, {}).value(config["model"])
+            again = Decoder(arrays, functions).value(config["model"])
         except ValueError as exc:
             raise ValueError(f"the model cannot be rebuilt from its configuration: {exc}") from None
     ours = [(path, type(m)) for path, m in model.named_modules()]

@@ -76,6 +76,7 @@ class Encoder:
         self.arrays = arrays
         self.prefix = prefix
         self.seen: dict[int, int] = {}  # id(module) -> its number in this encoding
+        self.functions: dict[str, Any] = {}  # the functions met, by qualified name
 
     def value(self, v: Any, where: str) -> Any:
         """`v` as a JSON-ready value; ValueError naming `where` if it cannot be saved."""
@@ -146,6 +147,7 @@ class Encoder:
                 f"{where}: a lambda cannot be saved in a model file; use a function defined "
                 "with def, and give it to load_model(custom_objects={name: function})"
             )
+        self.functions[name] = fn
         return {TAG: "function", "module": getattr(fn, "__module__", None), "name": name}
 
 

@@ -122,14 +122,21 @@ def halved_error(y_true: Any, y_pred: Any) -> Any:
     return ((y_pred - y_true) ** 2).mean() * 0.5
 
 
+def squared(x: Any) -> Any:
+    return x * x
+
+
 def test_a_function_of_ones_own_loads_through_custom_objects(tmp_path: Path) -> None:
-    model = nn.Sequential(nn.Dense(2, input_dim=3))
+    model = nn.Sequential(nn.Dense(2, activation=squared, input_dim=3), nn.Lambda(abs))
     model.compile("sgd", halved_error)
     model.save(tmp_path / "m.nnz")
-    loaded = nn.load_model(tmp_path / "m.nnz", custom_objects={"halved_error": halved_error})
+    functions = {"halved_error": halved_error, "squared": squared, "abs": abs}
+    loaded = nn.load_model(tmp_path / "m.nnz", custom_objects=functions)
     assert isinstance(loaded, nn.Sequential) and loaded.compiled_loss is halved_error
+    x = np.linspace(-1, 1, 6).reshape(2, 3)
+    assert np.array_equal(loaded.predict(x), model.predict(x))
     # A function outside nn and autograd is never looked up by the name the file gives.
-    with pytest.raises(ValueError, match=r"unknown function .*halved_error.*custom_objects"):
+    with pytest.raises(ValueError, match=r"unknown function .*squared.*custom_objects"):
         nn.load_model(tmp_path / "m.nnz")
 
 
