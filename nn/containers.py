@@ -42,23 +42,28 @@ class Sequential(TrainingMixin, Module):
         if len(layers) == 1 and isinstance(layers[0], list | tuple):
             items = layers[0]  # Keras' Sequential([layer, ...])
         self._layers: list[Module] = []
+        taken: dict[str, Module] = {}
         for layer in items:
-            self._check(layer)
+            self._check(layer, taken)
             self._layers.append(layer)
         self._propagate()
 
-    def _check(self, layer: Any) -> None:
+    def _check(self, layer: Any, taken: dict[str, Module] | None = None) -> None:
+        """TypeError for what is not a Module; ValueError for a name that another layer
+        has (`taken`: the layers so far by name, kept up to date here)."""
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential: layers must be Modules, got {type(layer).__name__}")
         # Names find layers (get_layer): two different layers may not share one. The same
         # layer twice (its weights shared) is one layer, one name.
-        for other in self._layers:
-            if other is not layer and other.name == layer.name:
-                raise ValueError(
-                    f"Sequential: the layer names must be unique, and {layer.name!r} is "
-                    f"already the name of a layer of this model ({type(other).__name__}); "
-                    "give one of them another name (name=...)"
-                )
+        if taken is None:
+            taken = {other.name: other for other in self._layers}
+        other = taken.setdefault(layer.name, layer)
+        if other is not layer:
+            raise ValueError(
+                f"Sequential: the layer names must be unique, and {layer.name!r} is "
+                f"already the name of a layer of this model ({type(other).__name__}); "
+                "give one of them another name (name=...)"
+            )
 
     def _members(self) -> Iterator[tuple[str, Parameter | Module]]:
         for i, layer in enumerate(self._layers):
