@@ -295,6 +295,9 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, Any]]:
     )
     parser.add_argument("--out", default=os.path.join("out", "activations"))
     parser.add_argument(
+        "--no-figure", action="store_true", help="write the tables only, not the figure"
+    )
+    parser.add_argument(
         "--markdown",
         default=None,
         help="also write the markdown table here (the docs: docs/generated/activations.md)",
@@ -335,7 +338,8 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, Any]]:
 
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "activations.png")
-    figure(results, path, args)
+    if not args.no_figure:
+        figure(results, path, args)
     summary = [{k: v for k, v in r.items() if k != "model"} for r in results]
     with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:
         json.dump(summary, f, indent=1)
@@ -344,7 +348,8 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, Any]]:
     if args.markdown:
         _write_text(args.markdown, md)
         print(f"table: {args.markdown}")
-    print(f"figure: {path}")
+    if not args.no_figure:
+        print(f"figure: {path}")
     return results
 
 

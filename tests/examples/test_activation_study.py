@@ -1,7 +1,8 @@
 """The activation study writes its results as a markdown table, the table the documentation
-includes (docs/generated/activations.md): a tiny run checks the format, and the committed
-tables are checked to have the format the script writes now, so they cannot go stale
-silently when the script changes."""
+includes (docs/generated/activations.md): a tiny run checks the format; the committed
+tables are checked to have the format the script writes now, one of their rows is run
+again, and the Pictures page is checked to include them, so the numbers the docs show
+are the script's."""
 
 from __future__ import annotations
 
@@ -114,3 +115,34 @@ def test_the_committed_tables_have_the_scripts_format(name: str) -> None:
     words = shlex.split(command[1])
     assert words[:2] == ["python", "examples/activations.py"]
     assert words[words.index("--markdown") + 1] == f"docs/generated/{name}"
+
+
+@pytest.mark.parametrize("name", ["activations.md", "activations-he_uniform.md"])
+def test_the_docs_tables_gradient_ratios_come_again_from_the_script(
+    name: str, tmp_path: Path
+) -> None:
+    """The script run with the settings a docs table names, for no epochs (training takes
+    minutes): every activation's gradient ratio at initialisation is the table's."""
+    pytest.importorskip("sklearn")
+    text = (GENERATED / name).read_text(encoding="utf-8")
+    command = re.search(r"Made by `([^`]+)`", text)
+    assert command is not None
+    argv = shlex.split(command[1])[2:]
+    at = argv.index("--markdown")
+    argv = [*argv[:at], *argv[at + 2 :], "--epochs", "0", "--no-figure", "--out", str(tmp_path)]
+    study = load_study()
+    results = study.main(argv)
+    rows = table_rows(text)
+    assert [r["activation"] for r in results] == [r["name"] for r in rows]
+    for result, row in zip(results, rows):
+        assert study._ratio_text(result["init_ratio"]) == row["ratio"], row["name"]
+    assert not (tmp_path / "activations.png").exists()  # --no-figure: the tables only
+    assert (tmp_path / "table.md").exists()
+
+
+def test_the_pictures_page_includes_the_tables() -> None:
+    page = (ROOT / "docs" / "pictures.md").read_text(encoding="utf-8")
+    for name in ("activations.md", "activations-he_uniform.md"):
+        assert f'--8<-- "docs/generated/{name}"' in page
+    # No table of the study's numbers typed in by hand: only the included ones.
+    assert "| leaky_relu |" not in page and "| leaky ReLU |" not in page
