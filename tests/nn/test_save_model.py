@@ -5,10 +5,12 @@ holds (JSON and .npy members, no pickle)."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
 import textwrap
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -265,6 +267,28 @@ def test_losses_and_metrics_round_trip(loss: Any, tmp_path: Path) -> None:
     assert type(loaded.compiled_loss) is type(model.compiled_loss)
     assert loaded.metrics_names == ["loss", "acc", "half", "mae"]
     assert loaded.evaluate(x, target, verbose=0) == model.evaluate(x, target, verbose=0)
+
+
+def _loss_classes() -> list[str]:
+    found = [getattr(nn.losses, name) for name in nn.losses.__all__]
+    return [c.__name__ for c in found if isinstance(c, type) and issubclass(c, nn.Module)]
+
+
+@pytest.mark.parametrize("kind", _loss_classes())
+def test_every_loss_class_round_trips_with_its_settings(kind: str, tmp_path: Path) -> None:
+    cls = getattr(nn.losses, kind)
+    keras_style = "from_logits" in inspect.signature(cls).parameters
+    loss = cls(from_logits=True, reduction="sum") if keras_style else cls(reduction="sum")
+    model = nn.Sequential(nn.Dense(2, input_dim=3))
+    with warnings.catch_warnings():  # a linear output before some of them: warned, once
+        warnings.simplefilter("ignore")
+        model.compile("sgd", loss)
+    model.save(tmp_path / "m.nnz")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # loading does not warn again
+        loaded = nn.load_model(tmp_path / "m.nnz")
+    assert isinstance(loaded, nn.Sequential)
+    assert type(loaded.compiled_loss) is cls and repr(loaded.compiled_loss) == repr(loss)
 
 
 def test_load_model_without_compile_gives_an_uncompiled_model(tmp_path: Path) -> None:
