@@ -15,7 +15,9 @@ ImportError) naming the clash and the fix when
 - a distribution named ``autograd`` is installed anywhere on ``sys.path`` (HIPS
   autograd shadowing this package, or shadowed by it);
 - this package's ``__init__.py`` is gone (a package of the same name was uninstalled
-  over it).
+  over it);
+- the package `autograd` being imported lies in another folder than this file (another
+  `autograd` found first on the path).
 
 `autograd/__init__.py` imports it first; so do `nn`, `autograd.testing`,
 `autograd.debug` and the examples, which can be reached while HIPS autograd's
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import ModuleType
 
 __all__ = ["EngineClashError", "check_environment", "clash_message"]
 
@@ -47,14 +50,20 @@ class EngineClashError(ImportError):
     """The `autograd` package on the path is not (only) this project's engine."""
 
 
-def clash_message(evidence: str) -> str:
+_OVERWRITTEN = (
+    "Whichever was installed second overwrote the other's autograd/__init__.py, and "
+    "uninstalling either deletes that file."
+)
+_SHADOWED = "Whichever comes first on sys.path hides the other."
+
+
+def clash_message(evidence: str, shared_folder: bool = True) -> str:
     """The one message of every clash: what was found, why it breaks, what to do."""
+    why = _OVERWRITTEN if shared_folder else _SHADOWED
     return (
         f"{DISTRIBUTION} cannot be imported: its engine is the package 'autograd', the "
         "import name of HIPS autograd (pip install autograd) as well, and HIPS autograd "
-        f"is installed in this environment too ({evidence}). Whichever was installed "
-        "second overwrote the other's autograd/__init__.py, and uninstalling either "
-        f"deletes that file. {_FIX}"
+        f"is installed in this environment too ({evidence}). {why} {_FIX}"
     )
 
 
@@ -78,9 +87,14 @@ def _autograd_distributions() -> list[str]:
     return found
 
 
+def _folders(package: ModuleType) -> list[str]:
+    """The folders a package is imported from, as real paths."""
+    return [os.path.realpath(p) for p in getattr(package, "__path__", None) or []]
+
+
 def check_environment() -> None:
     """Raise EngineClashError when `autograd` cannot be this project's engine alone."""
-    folder = os.path.dirname(os.path.abspath(__file__))
+    folder = os.path.dirname(os.path.realpath(__file__))
     if not os.path.exists(os.path.join(folder, "__init__.py")):
         raise EngineClashError(
             f"{DISTRIBUTION} cannot be imported: its file {folder}{os.sep}__init__.py is "
@@ -92,9 +106,15 @@ def check_environment() -> None:
         raise EngineClashError(
             clash_message(f"its {', '.join(hips)} lie beside this package's modules in {folder}")
         )
+    package = sys.modules.get("autograd")
+    if package is not None and folder not in _folders(package):
+        found = getattr(package, "__file__", None) or "a package without __init__.py"
+        raise EngineClashError(
+            clash_message(f"the package 'autograd' imported is {found}", shared_folder=False)
+        )
     dists = _autograd_distributions()
     if dists:
-        raise EngineClashError(clash_message(f"installed as {', '.join(dists)}"))
+        raise EngineClashError(clash_message(f"installed as {', '.join(dists)}", False))
 
 
 check_environment()

@@ -35,7 +35,7 @@ def require_engine() -> None:
     found = getattr(other, "__file__", None) or "a package without __init__.py"
     beside = _install_beside_nn()  # raises when it finds the clash itself
     raise beside.EngineClashError(
-        beside.clash_message(f"the package 'autograd' imported is {found}")
+        beside.clash_message(f"the package 'autograd' imported is {found}", False)
     )
 
 
