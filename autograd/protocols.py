@@ -1,5 +1,7 @@
 """How a Value answers Python's and numpy's protocols where a plain number or array
-would answer differently: repr, iteration, format specs, and numpy functions.
+would answer differently: repr, iteration, format specs, and numpy functions; and the
+methods PyTorch users reach for that read a Value's data rather than compute from it
+(argmax, argmin, tolist) or set a leaf's flag (requires_grad_).
 
 numpy calls `Value.__array_ufunc__` for every ufunc given a Value, including the
 ones behind an array's operators (`array * value` is `np.multiply(array, value)`).
