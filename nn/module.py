@@ -94,7 +94,7 @@ class Module(Constructed):
 
     def __init__(self, name: str | None = None) -> None:
         self.training = True
-        if name is not None:  # (the constructor record has named it already)
+        if name is not None:  # a subclass passing its name= on (Keras' way)
             self.name = name
 
     # --- running -----------------------------------------------------------------------
