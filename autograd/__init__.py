@@ -18,15 +18,8 @@ from autograd.errors import GraphReleasedError
 from autograd.functional import grad, hessian, hvp, jacobian, value_and_grad, vjp
 from autograd.ops import *  # noqa: F403  (every primitive of the table, by its name)
 from autograd.primitives import OPS, Primitive, passthrough, primitive, times_x, times_y
-from autograd.protocols import TORCH_METHODS as _TORCH_METHODS
 from autograd.record import enable_grad, is_grad_enabled, no_grad
 from autograd.value import Value
-
-# Value's PyTorch-named methods that read its data (argmax, argmin, tolist) or set a
-# leaf's flag (requires_grad_), written beside the other protocol methods.
-for _name, _method in _TORCH_METHODS.items():
-    setattr(Value, _name, _method)
-del _name, _method
 
 __all__ = [
     *ops.__all__,

@@ -79,8 +79,6 @@ class Frozen:
 
 def freeze(datas: list[Any], out: Any) -> Frozen | None:
     """A token keeping the arrays among `datas` and `out` read-only while it lives;
-    None when there are none (the scalar level)."""
-    if type(out) is float:
-        return None
+    None when there are none."""
     token = Frozen(datas, out)
     return token if token.arrays else None

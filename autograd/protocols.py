@@ -193,12 +193,3 @@ def requires_grad_(value: Node, requires_grad: bool = True) -> Node:
             f"of '{value._op.name}'; use .detach() for a copy outside the graph"
         )
     return value
-
-
-# The methods above, by name, as Value carries them.
-TORCH_METHODS = {
-    "argmax": argmax,
-    "argmin": argmin,
-    "tolist": tolist,
-    "requires_grad_": requires_grad_,
-}

@@ -99,7 +99,8 @@ def apply(op: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
     if saved is not None:
         kw = {**kw, "saved": saved}
     node = new_node(first_value, out, op, args, kw or None, requires_grad=True)
-    node._frozen = freeze(datas, out)  # what its rules read is read-only while it lives
+    if type(out) is not float:  # arrays can change in place (floats cannot): frozen.py
+        node._frozen = freeze(datas, out)  # what its rules read, read-only while it lives
     if anomaly.MODE.enabled:
         anomaly.on_new_node(node)
     return node

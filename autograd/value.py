@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import backprop, ops
+from autograd import backprop, ops, protocols
 from autograd.convert import as_data, data_of
 from autograd.node import CLOCK, Node
 from autograd.operators import binary_operator
@@ -232,6 +232,12 @@ class Value(Node):
         return round(self.item(), ndigits)
 
     __hash__ = object.__hash__
+
+    # PyTorch's names for reading the data and setting a leaf's flag (protocols.py)
+    argmax = protocols.argmax
+    argmin = protocols.argmin
+    tolist = protocols.tolist
+    requires_grad_ = protocols.requires_grad_
 
     # --- comparisons: plain boolean data, no gradient --------------------------------
     def __lt__(self, other: Any) -> Any:
