@@ -87,9 +87,12 @@ def _autograd_distributions() -> list[str]:
     return found
 
 
-def _folders(package: ModuleType) -> list[str]:
-    """The folders a package is imported from, as real paths."""
-    return [os.path.realpath(p) for p in getattr(package, "__path__", None) or []]
+def _same_folder(package: ModuleType, here: str) -> bool:
+    """Whether `package` is imported from the folder of the file `here`, as written or
+    with links resolved (an editable install may link files, not folders)."""
+    folders = getattr(package, "__path__", None) or []
+    mine = {os.path.dirname(os.path.abspath(here)), os.path.dirname(os.path.realpath(here))}
+    return any(os.path.abspath(f) in mine or os.path.realpath(f) in mine for f in folders)
 
 
 def check_environment() -> None:
@@ -107,7 +110,7 @@ def check_environment() -> None:
             clash_message(f"its {', '.join(hips)} lie beside this package's modules in {folder}")
         )
     package = sys.modules.get("autograd")
-    if package is not None and folder not in _folders(package):
+    if package is not None and not _same_folder(package, __file__):
         found = getattr(package, "__file__", None) or "a package without __init__.py"
         raise EngineClashError(
             clash_message(f"the package 'autograd' imported is {found}", shared_folder=False)
