@@ -67,7 +67,8 @@ def _classes() -> tuple[Any, Any]:
         def render(self, *args: Any, **kwargs: Any) -> Any:
             # graphviz keeps the DOT source beside the picture, as a file named like the
             # picture without its extension; delete it unless asked to keep it.
-            kwargs.setdefault("cleanup", True)
+            if len(args) < 4:  # cleanup is render's fourth parameter
+                kwargs.setdefault("cleanup", True)
             try:
                 return super().render(*args, **kwargs)
             except graphviz.ExecutableNotFound:
