@@ -9,7 +9,8 @@ The script
    node (out/scalar_neuron/neuron.svg);
 2. trains a 3-4-4-1 MLP of such neurons on four points with gradient descent, printing
    the loss, and draws the graph of the loss of one point after the last step
-   (out/scalar_neuron/mlp.svg, parameters labelled L0.N1.w2 and so on).
+   (out/scalar_neuron/mlp.svg, parameters labelled L0.N1.w2 and so on). Dozens of
+   operations deep, it runs top to bottom, scaled to 1,920 px wide: a slide's width.
 
     python examples/scalar_neuron.py [--steps 40] [--out out/scalar_neuron]
 
