@@ -48,7 +48,7 @@ class Frozen:
                     _FROZEN_BY[id(d)] = count + 1
                     arrays.append(d)
                 elif d.flags.writeable:
-                    d.flags.writeable = False
+                    d.setflags(write=False)  # (setflags: faster than setting d.flags)
                     _FROZEN_BY[id(d)] = 1
                     arrays.append(d)
                 # else read-only already (np.broadcast_to's views are): its base may not be
@@ -69,7 +69,7 @@ class Frozen:
             left = []
             for d in thaw:
                 try:
-                    d.flags.writeable = True
+                    d.setflags(write=True)
                 except ValueError:
                     left.append(d)
             if len(left) == len(thaw):
