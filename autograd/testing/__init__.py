@@ -3,7 +3,8 @@
 `gradcheck(f, *inputs)` compares the engine's reverse-mode gradient of a
 scalar function with central finite differences computed in float64;
 `gradgradcheck` does the same for second derivatives. Hypothesis strategies
-for property tests live in `autograd.testing.strategies` (needs hypothesis).
+for property tests live in `autograd.testing.strategies` (needs hypothesis:
+``pip install "autograd-nn[testing]"``).
 
 Unlike PyTorch's gradcheck, which requires float64 inputs, these accept
 float32 (and other float) inputs: the reverse-mode gradient is computed in
