@@ -79,6 +79,8 @@ def record_construction(cls: type) -> None:
         given = kwargs.get("name") if takes_name else kwargs.pop("name", None)
         who = type(self).__name__
         state["_name"] = auto_name(who) if given is None else check_name(who, given)
+        if given is not None:
+            state["_name_given"] = True
         state["_constructing"] = True
         try:
             init(self, *args, **kwargs)
@@ -109,7 +111,24 @@ class Constructed:
 
     @name.setter
     def name(self, value: str) -> None:
+        self._set_name(value)
+
+    def _set_name(self, value: str, given: bool = True) -> None:
+        """Name it `value`: one given (the default), or one `nn.naming` chose."""
         self.__dict__["_name"] = check_name(type(self).__name__, value)
+        if given:
+            self.__dict__["_name_given"] = True
+        else:
+            self.__dict__.pop("_name_given", None)
+
+    @property
+    def _name_is_automatic(self) -> bool:
+        """True while the name is one `nn.naming` chose, not one given."""
+        return not self.__dict__.get("_name_given", False)
+
+    def _rename_automatically(self) -> None:
+        """A fresh automatic name: for a copy that would share its original's name."""
+        self._set_name(auto_name(type(self).__name__), given=False)
 
     def _config_args(self) -> ConstructorArgs:
         """The arguments that construct this module again: those its constructor was

@@ -54,10 +54,15 @@ class Sequential(TrainingMixin, Module):
         if not isinstance(layer, Module):
             raise TypeError(f"Sequential: layers must be Modules, got {type(layer).__name__}")
         # Names find layers (get_layer): two different layers may not share one. The same
-        # layer twice (its weights shared) is one layer, one name.
+        # layer twice (its weights shared) is one layer, one name. A copy of a layer
+        # (copy.deepcopy, PyTorch's way to repeat a block) shares its automatic name: it
+        # takes a fresh one; names given with name= must differ.
         if taken is None:
             taken = {other.name: other for other in self._layers}
         other = taken.setdefault(layer.name, layer)
+        if other is not layer and layer._name_is_automatic:
+            layer._rename_automatically()
+            other = taken.setdefault(layer.name, layer)
         if other is not layer:
             raise ValueError(
                 f"Sequential: the layer names must be unique, and {layer.name!r} is "

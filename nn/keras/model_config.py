@@ -61,6 +61,7 @@ def describe(model: Module) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         "version": VERSION,
         "model": encoder.value(model, "the model"),
         "names": {path: m.name for path, m in modules},
+        "given_names": [path for path, m in modules if not m._name_is_automatic],
         "dtypes": {path: m._dtype.str for path, m in modules},
         "eval": [path for path, m in modules if not m.training],
         "frozen": [name for name, p in params if not p.requires_grad],
@@ -154,8 +155,8 @@ def rebuild(
         if not isinstance(model, Module):
             raise ValueError("the configuration does not describe a Module")
         for path, module in model.named_modules():
-            if path in config["names"]:
-                module.name = config["names"][path]
+            if path in config["names"]:  # given, or automatic, as it was
+                module._set_name(config["names"][path], path in config["given_names"])
             module._dtype = np.dtype(config["dtypes"].get(path, module._dtype))
             module.training = path not in config["eval"]
         _load_weights(model, config, arrays)

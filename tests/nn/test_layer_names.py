@@ -110,6 +110,21 @@ def test_a_sequential_refuses_two_layers_of_one_name() -> None:
     assert len(nn.Sequential(shared, nn.Tanh(), shared)) == 3  # one layer used twice: fine
 
 
+def test_copies_of_a_block_take_fresh_automatic_names_in_a_sequential() -> None:
+    nn.clear_session()
+    block = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    # PyTorch's way to repeat a block: every copy shares the original's automatic name...
+    copies = [copy.deepcopy(block) for _ in range(3)]
+    assert {c.name for c in copies} == {"sequential"}
+    model = nn.Sequential(*copies)
+    # ... so the model gives each another: its layers stay unique, weights untouched.
+    assert [c.name for c in model] == ["sequential", "sequential_2", "sequential_3"]
+    assert all(np.array_equal(c[0].weight.data, block[0].weight.data) for c in model)
+    given = nn.Dense(2, name="kept")
+    with pytest.raises(ValueError, match="'kept' is already the name"):
+        nn.Sequential(given, copy.deepcopy(given))  # a name given is never changed
+
+
 def test_a_loaded_model_reserves_its_names(tmp_path: Any) -> None:
     nn.clear_session()
     nn.Sequential(nn.Dense(2, input_dim=2), nn.Dense(2), nn.Dense(2)).save(tmp_path / "m.nnz")
@@ -119,6 +134,8 @@ def test_a_loaded_model_reserves_its_names(tmp_path: Any) -> None:
     assert [layer.name for layer in loaded] == ["dense", "dense_1", "dense_2"]
     loaded.add(nn.Dense(1))  # takes a name of its own, not one of the loaded layers'
     assert loaded[3].name == "dense_3"
+    pair = nn.Sequential(loaded[0], copy.deepcopy(loaded[0]))  # automatic names still
+    assert [layer.name for layer in pair] == ["dense", "dense_4"]
 
 
 # --- get_layer -------------------------------------------------------------------------------
