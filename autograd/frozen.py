@@ -41,40 +41,46 @@ class Frozen:
 
     def __init__(self, datas: list[Any], out: Any) -> None:
         arrays: list[np.ndarray] = []
+        counts = _FROZEN_BY
         for d in (*datas, out):
             while type(d) is np.ndarray:  # the array, then what it is a view of
-                count = _FROZEN_BY.get(id(d))
-                if count is not None:
-                    _FROZEN_BY[id(d)] = count + 1
+                key = id(d)
+                if key in counts:
+                    counts[key] += 1
                     arrays.append(d)
                 elif d.flags.writeable:
-                    d.setflags(write=False)  # (setflags: faster than setting d.flags)
-                    _FROZEN_BY[id(d)] = 1
+                    d.setflags(False)  # write=False (positional: half the cost of keywords)
+                    counts[key] = 1
                     arrays.append(d)
                 # else read-only already (np.broadcast_to's views are): its base may not be
                 d = d.base
         self.arrays = arrays
 
     def __del__(self) -> None:
-        thaw = []
-        for d in self.arrays:
-            count = _FROZEN_BY.pop(id(d), 1) - 1
+        counts = _FROZEN_BY
+        stuck = []
+        for d in reversed(self.arrays):  # an array's bases come after it: they thaw first
+            key = id(d)
+            count = counts.pop(key, 1) - 1
             if count:
-                _FROZEN_BY[id(d)] = count
-            else:
-                thaw.append(d)
-        # numpy makes a view writable only when its base is: bases first, round by round.
-        # A view whose base another token still holds stays read-only.
-        while thaw:
+                counts[key] = count
+                continue
+            try:
+                d.setflags(True)  # write=True
+            except ValueError:  # its base is still read-only
+                stuck.append(d)
+        # numpy makes a view writable only when its base is: retry, round by round. A view
+        # whose base another token still holds stays read-only.
+        while stuck:
             left = []
-            for d in thaw:
+            for d in stuck:
                 try:
-                    d.setflags(write=True)
+                    d.setflags(True)  # write=True
                 except ValueError:
                     left.append(d)
-            if len(left) == len(thaw):
+            if len(left) == len(stuck):
                 break
-            thaw = left
+            stuck = left
 
 
 def freeze(datas: list[Any], out: Any) -> Frozen | None:
