@@ -33,6 +33,10 @@ import numpy as np
 # frozen are counted: the others were read-only already, and stay so.
 _FROZEN_BY: dict[int, int] = {}
 
+# ndarray.setflags with `write` given by position: half the cost of the keyword, on
+# every recorded tensor node. (numpy's stubs declare it keyword-only; numpy takes both.)
+_set_writeable: Any = np.ndarray.setflags
+
 
 class Frozen:
     """The arrays one recorded node made read-only; they thaw when it goes."""
@@ -49,7 +53,7 @@ class Frozen:
                     counts[key] += 1
                     arrays.append(d)
                 elif d.flags.writeable:
-                    d.setflags(False)  # write=False (positional: half the cost of keywords)
+                    _set_writeable(d, False)
                     counts[key] = 1
                     arrays.append(d)
                 # else read-only already (np.broadcast_to's views are): its base may not be
@@ -66,7 +70,7 @@ class Frozen:
                 counts[key] = count
                 continue
             try:
-                d.setflags(True)  # write=True
+                _set_writeable(d, True)
             except ValueError:  # its base is still read-only
                 stuck.append(d)
         # numpy makes a view writable only when its base is: retry, round by round. A view
@@ -75,7 +79,7 @@ class Frozen:
             left = []
             for d in stuck:
                 try:
-                    d.setflags(True)  # write=True
+                    _set_writeable(d, True)
                 except ValueError:
                     left.append(d)
             if len(left) == len(stuck):
